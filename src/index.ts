@@ -1,0 +1,32 @@
+// The public entry of `stairs`: everything needed to declare apps, pipelines, flows and consumers.
+// It loads no Redis client and no ts-morph (see stairs/runtime and stairs/codegen).
+export { App, type AppOptions, type PipelineOptions } from './dsl/app.js'
+export { concatenate } from './dsl/concatenate.js'
+export type { Consumer } from './dsl/consumer.js'
+export type {
+  AnyHandle,
+  ConcatenateShape,
+  DataFrame,
+  DataPoint,
+  HandleOps,
+  NodeOptions,
+  PipelineCallOptions,
+  ShapeOf,
+} from './dsl/handle-types.js'
+export type { PipelineContext } from './dsl/pipeline.js'
+export type {
+  AnyPipeline,
+  InferInput,
+  InferOutput,
+  InputSchema,
+  Pipeline,
+  PipelineConfig,
+  PipelineInput,
+  PipelineOutput,
+} from './dsl/pipeline-types.js'
+export type { AnyRecord, DeepPartial, Merge, Prettify } from './dsl/shape-types.js'
+export { STOP, type Stop, StopPipeline } from './dsl/stop.js'
+export type { StairsTypeError } from './dsl/type-error.js'
+export { GraphError, InputError, NameError, StairsError, StepError, WireError } from './errors.js'
+export type { AnyFlow, FlowInput, FlowOutput } from './flow/flow-types.js'
+export type { GraphNode, NodeKind, PipelineGraph, RetryPolicy } from './graph/nodes.js'

@@ -1,0 +1,71 @@
+// What every engine offers, so tests and the CLI drive memory, bullmq and redis alike.
+import type { RetryPolicy } from '../graph/nodes.js'
+
+export interface StageCounters {
+  /** Records that entered the stage (first attempts). */
+  added: number
+  /** Records the stage finished (including filtered ones). */
+  processed: number
+  /** Failed attempts. */
+  failed: number
+  /** Records dropped with STOP in this stage. */
+  filtered: number
+  /** Attempts scheduled again after a failure. */
+  retried: number
+  deadLettered: number
+}
+
+export interface PipelineCounters {
+  /** Records accepted at the input (after the schema check). */
+  in: number
+  /** Records that reached the end of the pipeline. */
+  out: number
+  filtered: number
+  deadLettered: number
+  /** Records refused at the input by the schema (also dead-lettered). */
+  rejected: number
+}
+
+export interface PipelineStats {
+  readonly pipeline: string
+  readonly counters: PipelineCounters
+  readonly stages: readonly { readonly stage: string; readonly queued: number; readonly counters: StageCounters }[]
+}
+
+/** A record that could not be processed, with why. */
+export interface DeadLetter {
+  readonly app: string
+  readonly pipeline: string
+  /** The stage id, or `input` for a record the schema refused. */
+  readonly stage: string
+  readonly id: string
+  readonly attempts: number
+  readonly error: { readonly name: string; readonly message: string }
+  /** The stage's input as it travelled (the envelope), or the raw input record. */
+  readonly payload: unknown
+  readonly at: string
+}
+
+export interface RunOptions {
+  /** Workers per stage: one number for all, or per `pipeline/stage` (default 1). */
+  concurrency?: number | Record<string, number>
+  /** Default retry policy for stages that declare none. */
+  retry?: RetryPolicy
+  /** Records a stage queue holds before producers wait (backpressure). */
+  queueCapacity?: number
+  /** Receives each record that reaches the end of a pipeline. */
+  onOutput?: (pipeline: string, record: object, id: string) => void
+}
+
+export interface PipelineRun {
+  /** Sends one record into a pipeline (checked against its schema); resolves once queued. */
+  push(pipeline: string, record: unknown, id?: string): Promise<void>
+  /** Sends every record of a source; resolves with the count once all are queued. */
+  feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number>
+  /** Resolves when every queued record has been processed, filtered or dead-lettered. */
+  drain(): Promise<void>
+  /** Stops taking new records, finishes the ones in flight, then stops the workers. */
+  stop(): Promise<void>
+  stats(): PipelineStats[]
+  deadLetters(): DeadLetter[]
+}

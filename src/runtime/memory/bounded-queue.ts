@@ -1,0 +1,58 @@
+/**
+ * A FIFO between stages. `push` never fails; it returns a promise when the queue is at capacity,
+ * resolved once it drains below it, so an awaiting producer slows to the consumer's pace.
+ * `take` hands out batches to amortize the await per record.
+ */
+export class BoundedQueue<T> {
+  private items: T[] = []
+  private head = 0
+  private closed = false
+  private taker: ((batch: T[] | undefined) => void)[] = []
+  private roomWaiters: (() => void)[] = []
+
+  constructor(
+    readonly capacity: number,
+    private readonly batchSize: number,
+  ) {}
+
+  get size(): number {
+    return this.items.length - this.head
+  }
+
+  /** Adds an item; the promise (if any) resolves when there is room again. */
+  push(item: T): void | Promise<void> {
+    this.items.push(item)
+    const taker = this.taker.shift()
+    if (taker) taker(this.takeNow())
+    if (this.size < this.capacity) return
+    return new Promise((resolve) => this.roomWaiters.push(resolve))
+  }
+
+  /** Up to `batchSize` items; waits while empty; undefined once closed and empty. */
+  take(): T[] | Promise<T[] | undefined> | undefined {
+    if (this.size > 0) return this.takeNow()
+    if (this.closed) return undefined
+    return new Promise((resolve) => this.taker.push(resolve))
+  }
+
+  /** No more items will come: waiting takers get `undefined`. */
+  close(): void {
+    this.closed = true
+    for (const taker of this.taker.splice(0)) taker(undefined)
+  }
+
+  private takeNow(): T[] {
+    const end = Math.min(this.items.length, this.head + this.batchSize)
+    const batch = this.items.slice(this.head, end)
+    this.head = end
+    if (this.head === this.items.length) {
+      this.items = []
+      this.head = 0
+    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    if (this.roomWaiters.length && this.size < this.capacity) for (const wake of this.roomWaiters.splice(0)) wake()
+    return batch
+  }
+}

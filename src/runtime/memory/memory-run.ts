@@ -1,0 +1,179 @@
+// The embedded engine: every stage of every pipeline in this process, joined by bounded queues.
+// Records are serialized at stage boundaries exactly as on Redis, so what fails there fails here.
+import type { AnyPipeline } from '../../dsl/pipeline-types.js'
+import { StairsError } from '../../errors.js'
+import type { ConsumerRef } from '../../graph/nodes.js'
+import { CompiledPipeline, DEFAULT_RETRY } from '../compiled-pipeline.js'
+import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../engine-types.js'
+import { checkWireSafe } from '../wire.js'
+import { BoundedQueue } from './bounded-queue.js'
+import { describeError, type MemoryMessage, StageWorker } from './stage-worker.js'
+
+const BATCH = 64
+
+interface Running {
+  readonly compiled: CompiledPipeline
+  readonly workers: StageWorker[]
+  readonly counters: PipelineCounters
+  sequence: number
+}
+
+export class MemoryRun implements PipelineRun {
+  private readonly running = new Map<string, Running>()
+  private readonly dead: DeadLetter[] = []
+  private readonly loops: Promise<void>[] = []
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private inFlight = 0
+  private idle: (() => void)[] = []
+  private stopped = false
+
+  constructor(
+    pipelines: readonly AnyPipeline[],
+    private readonly options: RunOptions = {},
+  ) {
+    const context = { deliver: (consumer: ConsumerRef) => this.noConsumerQueue(consumer) }
+    for (const pipeline of pipelines) {
+      const compiled = new CompiledPipeline(pipeline, context)
+      const key = `${compiled.app}.${compiled.name}`
+      if (this.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
+      const running: Running = {
+        compiled,
+        workers: [],
+        counters: { in: 0, out: 0, filtered: 0, deadLettered: 0, rejected: 0 },
+        sequence: 0,
+      }
+      compiled.stages.forEach((stage, index) => {
+        const queue = new BoundedQueue<MemoryMessage>(options.queueCapacity ?? 10_000, BATCH)
+        const retry = compiled.retryFor(index, options.retry ?? DEFAULT_RETRY)
+        running.workers.push(new StageWorker(compiled, index, queue, this.hostFor(running), retry))
+        for (let i = 0; i < this.concurrencyOf(`${compiled.name}/${stage.stage.id}`); i++)
+          this.loops.push(running.workers[index]?.loop() as Promise<void>)
+      })
+      this.running.set(key, running)
+    }
+  }
+
+  async push(pipeline: string, record: unknown, id?: string): Promise<void> {
+    const running = this.get(pipeline)
+    const messageId = id ?? `${pipeline}:${++running.sequence}`
+    const checked = running.compiled.validate(record)
+    if (!checked.ok) {
+      running.counters.rejected++
+      running.counters.deadLettered++
+      this.dead.push(deadLetter(running.compiled, 'input', messageId, 1, { name: 'InputError', message: checked.message }, record))
+      return
+    }
+    try {
+      checkWireSafe(checked.record, `${pipeline}/input`)
+    } catch (error) {
+      running.counters.rejected++
+      running.counters.deadLettered++
+      this.dead.push(deadLetter(running.compiled, 'input', messageId, 1, describeError(error), String(record)))
+      return
+    }
+    running.counters.in++
+    const wait = this.enqueue(running, 0, { id: messageId, payload: checked.record, attempt: 0 })
+    if (wait) await wait
+  }
+
+  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
+    let count = 0
+    for await (const record of source) {
+      await this.push(pipeline, record)
+      count++
+    }
+    return count
+  }
+
+  drain(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idle.push(resolve))
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    await this.drain()
+    for (const timer of this.timers) clearTimeout(timer)
+    for (const running of this.running.values()) for (const worker of running.workers) worker.queue.close()
+    await Promise.all(this.loops)
+  }
+
+  stats(): PipelineStats[] {
+    return [...this.running.values()].map(({ compiled, workers, counters }) => ({
+      pipeline: compiled.name,
+      counters: { ...counters },
+      stages: workers.map((w) => ({ stage: w.name, queued: w.queue.size, counters: { ...w.counters } })),
+    }))
+  }
+
+  deadLetters(): DeadLetter[] {
+    return [...this.dead]
+  }
+
+  private enqueue(running: Running, index: number, message: MemoryMessage): void | Promise<void> {
+    if (this.stopped && index === 0) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
+    const worker = running.workers[index] as StageWorker
+    worker.counters.added++
+    this.inFlight++
+    return worker.queue.push(message)
+  }
+
+  private hostFor(running: Running) {
+    return {
+      enqueue: (index: number, message: MemoryMessage) => this.enqueue(running, index, message),
+      requeue: (index: number, message: MemoryMessage, delayMs: number) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer)
+          void (running.workers[index] as StageWorker).queue.push(message)
+        }, delayMs)
+        this.timers.add(timer)
+      },
+      output: (record: object, id: string) => {
+        running.counters.out++
+        this.options.onOutput?.(running.compiled.name, record, id)
+      },
+      deadLetter: (stage: string, message: MemoryMessage, attempts: number, error: unknown) => {
+        running.counters.deadLettered++
+        this.dead.push(deadLetter(running.compiled, stage, message.id, attempts, describeError(error), message.payload))
+      },
+      settled: () => {
+        if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve()
+      },
+      filtered: () => {
+        running.counters.filtered++
+      },
+    }
+  }
+
+  private get(pipeline: string): Running {
+    const running = this.running.get(pipeline) ?? [...this.running.values()].find((r) => r.compiled.name === pipeline)
+    if (!running)
+      throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
+    return running
+  }
+
+  private concurrencyOf(stage: string): number {
+    const { concurrency } = this.options
+    if (typeof concurrency === 'number') return Math.max(1, concurrency)
+    return Math.max(1, concurrency?.[stage] ?? 1)
+  }
+
+  private noConsumerQueue(consumer: ConsumerRef): never {
+    throw new StairsError(
+      'ENGINE',
+      `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
+    )
+  }
+}
+
+function deadLetter(
+  compiled: CompiledPipeline,
+  stage: string,
+  id: string,
+  attempts: number,
+  error: { name: string; message: string },
+  payload: unknown,
+): DeadLetter {
+  return Object.freeze({ app: compiled.app, pipeline: compiled.name, stage, id, attempts, error, payload, at: new Date().toISOString() })
+}

@@ -1,0 +1,112 @@
+// A stage compiled to a list of node ops, run once per envelope. Synchronous until a user
+// function returns a promise: records of sync pipelines never wait on a microtask.
+
+import { StopPipeline } from '../dsl/stop.js'
+import { errorMessage, GraphError, StepError } from '../errors.js'
+import type { GraphNode } from '../graph/nodes.js'
+import type { PipelinePlan, StagePlan } from '../plan/planner.js'
+import { compileNode, FanOut, isThenable, type NodeOp, STOPPED, type StageContext, type State } from './node-ops.js'
+import type { Envelope } from './wire.js'
+
+/** Receives each record a stage sends on; `branch` is '' or the fan-out suffix ('.0', '.1.2', ...). */
+export type Emit = (state: State, branch: string) => void | Promise<void>
+
+interface CompiledOp {
+  readonly run: NodeOp
+  readonly slot: number
+  readonly node: GraphNode
+}
+
+export class StageProgram {
+  readonly name: string
+  private readonly ops: readonly CompiledOp[]
+  private readonly width: number
+
+  constructor(
+    readonly plan: PipelinePlan,
+    readonly stage: StagePlan,
+    context: StageContext,
+  ) {
+    this.name = `${plan.pipeline}/${stage.id}`
+    this.width = plan.order.length
+    this.ops = stage.nodes
+      .filter((node) => node.kind !== 'input')
+      .map((node) => ({ run: compileNode(node, plan.slotOf, context, plan.pipeline), slot: plan.slotOf.get(node.id) as number, node }))
+  }
+
+  /** A fresh state holding the envelope's live values. */
+  load(envelope: Envelope): State {
+    const state: State = new Array(this.width)
+    const { liveIn } = this.stage
+    for (let i = 0; i < liveIn.length; i++) state[liveIn[i] as number] = envelope.data[i]
+    if (envelope.stopped) for (const i of envelope.stopped) state[liveIn[i] as number] = STOPPED
+    return state
+  }
+
+  /** A fresh state for an input record (first stage). */
+  loadInput(record: unknown): State {
+    const state: State = new Array(this.width)
+    state[0] = record
+    return state
+  }
+
+  /** Runs the stage on `state`; throws (or rejects) with a StepError naming the node on failure. */
+  run(state: State, emit: Emit): void | Promise<void> {
+    return this.exec(0, state, emit, '')
+  }
+
+  private exec(from: number, state: State, emit: Emit, branch: string): void | Promise<void> {
+    const ops = this.ops
+    for (let i = from; i < ops.length; i++) {
+      const op = ops[i] as CompiledOp
+      let value: unknown
+      try {
+        value = op.run(state)
+      } catch (error) {
+        if (!(error instanceof StopPipeline)) throw this.wrap(error, op.node)
+        value = STOPPED
+      }
+      if (isThenable(value)) return this.resume(i, value, state, emit, branch)
+      if (value instanceof FanOut) return this.fan(i, value, state, emit, branch)
+      state[op.slot] = value
+    }
+    return emit(state, branch)
+  }
+
+  private async resume(i: number, pending: PromiseLike<unknown>, state: State, emit: Emit, branch: string): Promise<void> {
+    const op = this.ops[i] as CompiledOp
+    let value: unknown
+    try {
+      value = await pending
+    } catch (error) {
+      if (!(error instanceof StopPipeline)) throw this.wrap(error, op.node)
+      value = STOPPED
+    }
+    if (value instanceof FanOut) return this.fan(i, value, state, emit, branch)
+    state[op.slot] = value
+    return this.exec(i + 1, state, emit, branch)
+  }
+
+  private fan(i: number, fan: FanOut, state: State, emit: Emit, branch: string): void | Promise<void> {
+    const slot = (this.ops[i] as CompiledOp).slot
+    let pending: Promise<void>[] | undefined
+    fan.items.forEach((item, n) => {
+      const copy = state.slice()
+      copy[slot] = item
+      const done = this.exec(i + 1, copy, emit, `${branch}.${n}`)
+      if (done) (pending ??= []).push(done)
+    })
+    return pending ? Promise.all(pending).then(() => undefined) : undefined
+  }
+
+  private wrap(error: unknown, node: GraphNode): Error {
+    if (error instanceof StepError || error instanceof GraphError) return error
+    const where = node.source ? ` (${node.source})` : ''
+    return new StepError(
+      `pipeline '${this.plan.pipeline}', stage '${this.stage.id}': ${node.kind === 'consumer' ? 'consumer' : 'step'} '${node.label}'${where} failed: ${errorMessage(error)}`,
+      this.plan.pipeline,
+      node.id,
+      error,
+    )
+  }
+}
