@@ -1,0 +1,7 @@
+// The project config of this repository: its examples are the apps `stairs codegen` reads.
+import { defineConfig } from './src/project/config.js'
+
+export default defineConfig({
+  apps: ['examples/quickstart/word-stats.ts'],
+  engine: 'memory',
+})
