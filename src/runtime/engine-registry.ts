@@ -1,0 +1,48 @@
+// Picks an engine by name. The Redis engines are imported only when chosen, so a memory run
+// never loads ioredis or bullmq.
+import type { AnyPipeline } from '../dsl/pipeline-types.js'
+import { StairsError } from '../errors.js'
+import type { EngineName } from '../project/config.js'
+import type { PipelineRun, RunOptions } from './engine-types.js'
+import { MemoryRun } from './memory/memory-run.js'
+import type { RedisSettings } from './redis-connection.js'
+
+export interface EngineRunOptions extends RunOptions {
+  /** Redis engines: where, and under which key prefix. */
+  redis?: RedisSettings
+  /**
+   * Redis engines: run stage workers in this process (true, the default), none (a producer-side
+   * client only: push, stats, dead letters), or only some stages (`pipeline/stage` ids).
+   */
+  workers?: boolean | { stages: readonly string[] }
+  /** Contract hash per queue name (from the manifest): workers refuse to start on a mismatch. */
+  contracts?: Readonly<Record<string, string>>
+  /** SIGTERM/stop: how long in-flight records may take before the workers give up (ms). */
+  shutdownTimeoutMs?: number
+}
+
+export interface EngineModule {
+  startRun(pipelines: readonly AnyPipeline[], options: EngineRunOptions): Promise<PipelineRun>
+}
+
+const memory: EngineModule = {
+  startRun: async (pipelines, options) => new MemoryRun(pipelines, options),
+}
+
+export async function loadEngine(name: EngineName): Promise<EngineModule> {
+  switch (name) {
+    case 'memory':
+      return memory
+    default:
+      throw new StairsError('ENGINE', `engine '${name}' is not available yet; use 'memory'`)
+  }
+}
+
+/** Starts pipelines on the named engine. */
+export async function startRun(
+  engine: EngineName,
+  pipelines: readonly AnyPipeline[],
+  options: EngineRunOptions = {},
+): Promise<PipelineRun> {
+  return (await loadEngine(engine)).startRun(pipelines, options)
+}
