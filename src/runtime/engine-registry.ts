@@ -3,7 +3,7 @@
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import { StairsError } from '../errors.js'
 import type { EngineName } from '../project/config.js'
-import type { PipelineRun, RunOptions } from './engine-types.js'
+import type { DeadLetter, PipelineRun, QueueStatus, RunOptions } from './engine-types.js'
 import { MemoryRun } from './memory/memory-run.js'
 import type { RedisSettings } from './redis-connection.js'
 
@@ -22,7 +22,17 @@ export interface EngineRunOptions extends RunOptions {
 }
 
 export interface EngineModule {
+  /** Starts a run: a producer-side client, plus stage workers unless `workers: false`. */
   startRun(pipelines: readonly AnyPipeline[], options: EngineRunOptions): Promise<PipelineRun>
+  /** Redis engines: the dead letters of these pipelines, oldest first (up to `limit`). */
+  listDeadLetters?(pipelines: readonly AnyPipeline[], redis: RedisSettings, limit?: number): Promise<DeadLetter[]>
+  /**
+   * Redis engines: sends dead letters back to the stage they failed in (all, or those with the
+   * given message ids) and removes them from the dead-letter queue; returns how many.
+   */
+  replayDeadLetters?(pipelines: readonly AnyPipeline[], redis: RedisSettings, ids?: readonly string[]): Promise<number>
+  /** Redis engines: each stage queue's length, in-flight count, counters and rates. */
+  queueStatus?(pipelines: readonly AnyPipeline[], redis: RedisSettings): Promise<QueueStatus[]>
 }
 
 const memory: EngineModule = {

@@ -66,6 +66,24 @@ export interface PipelineRun {
   drain(): Promise<void>
   /** Stops taking new records, finishes the ones in flight, then stops the workers. */
   stop(): Promise<void>
-  stats(): PipelineStats[]
-  deadLetters(): DeadLetter[]
+  /** Counters per pipeline and stage (from Redis on the Redis engines). */
+  stats(): Promise<PipelineStats[]>
+  /** The dead letters of the run's pipelines. */
+  deadLetters(): Promise<DeadLetter[]>
+}
+
+/** One stage queue as inspect shows it. */
+export interface QueueStatus {
+  readonly app: string
+  readonly pipeline: string
+  readonly stage: string
+  /** `app.pipeline.stage` */
+  readonly queue: string
+  /** Records waiting (not yet taken by a worker). */
+  readonly waiting: number
+  /** Records taken by a worker and not yet acknowledged. */
+  readonly inFlight: number
+  readonly counters: StageCounters
+  /** Per-second rates over the last few seconds (added/s, processed/s), when the engine keeps windows. */
+  readonly rates?: { readonly addedPerSecond: number; readonly processedPerSecond: number }
 }

@@ -3,7 +3,7 @@
 export { type PipelinePlan, planPipeline, type StagePlan } from '../plan/planner.js'
 export { backoffDelay, CompiledPipeline, DEFAULT_RETRY } from './compiled-pipeline.js'
 export { type EngineModule, type EngineRunOptions, loadEngine, startRun } from './engine-registry.js'
-export type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions, StageCounters } from './engine-types.js'
+export type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, QueueStatus, RunOptions, StageCounters } from './engine-types.js'
 export { DEFAULT_PREFIX, queueName, redisKeys } from './keys.js'
 export { MemoryRun } from './memory/memory-run.js'
 export { connectRedis, maskUrl, RedisConnectionError, type RedisSettings } from './redis-connection.js'

@@ -32,5 +32,5 @@ export async function runPipeline<P extends AnyPipeline>(
   } finally {
     await run.stop()
   }
-  return { outputs, stats: run.stats()[0] as PipelineStats, deadLetters: run.deadLetters() }
+  return { outputs, stats: (await run.stats())[0] as PipelineStats, deadLetters: await run.deadLetters() }
 }

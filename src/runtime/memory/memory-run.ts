@@ -99,7 +99,7 @@ export class MemoryRun implements PipelineRun {
     await Promise.all(this.loops)
   }
 
-  stats(): PipelineStats[] {
+  async stats(): Promise<PipelineStats[]> {
     return [...this.running.values()].map(({ compiled, workers, counters }) => ({
       pipeline: compiled.name,
       counters: { ...counters },
@@ -107,7 +107,7 @@ export class MemoryRun implements PipelineRun {
     }))
   }
 
-  deadLetters(): DeadLetter[] {
+  async deadLetters(): Promise<DeadLetter[]> {
     return [...this.dead]
   }
 
