@@ -62,6 +62,8 @@ export interface PipelineRun {
   push(pipeline: string, record: unknown, id?: string): Promise<void>
   /** Sends every record of a source; resolves with the count once all are queued. */
   feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number>
+  /** Records waiting in a pipeline's input queue (producers wait on this with `limit`). */
+  waiting(pipeline: string): Promise<number>
   /** Resolves when every queued record has been processed, filtered or dead-lettered. */
   drain(): Promise<void>
   /** Stops taking new records, finishes the ones in flight, then stops the workers. */

@@ -85,6 +85,10 @@ export class MemoryRun implements PipelineRun {
     return count
   }
 
+  async waiting(pipeline: string): Promise<number> {
+    return (this.get(pipeline).workers[0] as StageWorker).queue.size
+  }
+
   drain(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve()
     return new Promise((resolve) => this.idle.push(resolve))
