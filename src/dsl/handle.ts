@@ -4,6 +4,7 @@ import { GraphError } from '../errors.js'
 import { type FlowRuntime, toPipelineStep } from '../flow/flow-contract.js'
 import type { GraphBuilder } from '../graph/graph-builder.js'
 import type { ApplyMode, ConsumerRef, NodeId, RetryPolicy } from '../graph/nodes.js'
+import { callerLocation } from '../graph/source-location.js'
 import type { PipelineImpl } from './pipeline.js'
 
 interface Options {
@@ -95,6 +96,13 @@ export class HandleImpl {
 
   private func(fn: Fn, options: Options | undefined, mode: ApplyMode, fanOut: boolean): HandleImpl {
     if (typeof fn !== 'function') throw this.misuse(`${mode}Func takes a function`)
+    if (options?.asWorker && !options.name && !fn.name) {
+      // Its label becomes a queue name: a generic 'anonymous' would collide and say nothing.
+      const where = callerLocation()
+      throw this.misuse(
+        `${where ? `(${where}) ` : ''}an anonymous function runs as a worker, so its name becomes a queue name: give it a \`name\` option`,
+      )
+    }
     const id = this.builder.add({
       kind: 'func',
       label: options?.name ?? (fn.name || 'anonymous'),
