@@ -39,6 +39,22 @@ function handLoop(validate: boolean): void {
   checksum = sum
 }
 
+// The same loop with one shared merge helper: V8 runs one spread site much faster than three
+// distinct inline ones, so this is the fastest hand-written form we know, shown for honesty.
+const merge = <A extends object, B extends object>(a: A, b: B): A & B => ({ ...a, ...b })
+
+function tunedLoop(): void {
+  let sum = 0
+  for (const raw of records) {
+    const r0 = input.parse(raw)
+    const r1 = merge(r0, double(r0))
+    const r2 = merge(r1, measure(r1))
+    const r3 = merge(r2, score(r2))
+    sum += r3.score
+  }
+  checksum = sum
+}
+
 async function engine(pipeline: typeof plain | typeof workers): Promise<void> {
   let sum = 0
   const run = startMemoryRun([pipeline], {
@@ -64,6 +80,8 @@ export default async function memoryEngineBench(): Promise<BenchResult[]> {
   check('hand loop')
   const bare = await rate(RECORDS, () => handLoop(false), options)
   check('hand loop without validation')
+  const tuned = await rate(RECORDS, tunedLoop, options)
+  check('tuned hand loop')
   const noBoundaries = await rate(RECORDS, () => engine(plain), options)
   check('engine')
   const boundaries = await rate(RECORDS, () => engine(workers), options)
@@ -72,10 +90,12 @@ export default async function memoryEngineBench(): Promise<BenchResult[]> {
   const unit = 'records/s'
   const handLoopRef = { name: 'hand loop + zod', value: loop }
   const bareRef = { name: 'hand loop, no validation', value: bare }
+  const tunedRef = { name: 'tuned hand loop + zod', value: tuned }
   const n = `${RECORDS.toLocaleString('en-US')} records, median of 3`
   return [
     compared('engine, 3 steps, no boundary', noBoundaries, unit, handLoopRef, `target >= 0.5x; ${n}`),
     compared('engine, 3 steps, no boundary', noBoundaries, unit, bareRef, 'vs a loop without validation'),
+    compared('engine, 3 steps, no boundary', noBoundaries, unit, tunedRef, 'vs the loop with one shared merge helper'),
     compared('engine, 3 steps, 3 boundaries', boundaries, unit, handLoopRef, 'target >= 200,000 records/s (JSON at every boundary)'),
     compared('engine, 3 steps, 3 boundaries', boundaries, unit, bareRef),
     compared('hand loop + zod', loop, unit, bareRef, 'the cost of validation alone'),
