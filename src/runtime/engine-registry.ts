@@ -19,6 +19,23 @@ export interface EngineRunOptions extends RunOptions {
   contracts?: Readonly<Record<string, string>>
   /** SIGTERM/stop: how long in-flight records may take before the workers give up (ms). */
   shutdownTimeoutMs?: number
+  /** Redis engines: the largest encoded record a producer or a stage may enqueue, in bytes (default 1 MiB). */
+  maxRecordBytes?: number
+  /** redis engine tuning; the defaults suit production, tests shorten the times. */
+  streams?: StreamsTuning
+}
+
+export interface StreamsTuning {
+  /** Entries a worker reads per XREADGROUP (default 500). */
+  batchSize?: number
+  /** How long an idle worker blocks on its stream before checking retries and reclaims (ms, default 200). */
+  blockMs?: number
+  /** A pending entry idle this long belongs to a dead worker and is reclaimed (ms, default 30000). */
+  reclaimIdleMs?: number
+  /** Deliveries without an ack (worker crashes) before an entry is dead-lettered (default 5). */
+  maxDeliveries?: number
+  /** How long an explicit input id is remembered to drop replays (ms, default 1 hour). */
+  dedupeWindowMs?: number
 }
 
 export interface EngineModule {
@@ -43,6 +60,8 @@ export async function loadEngine(name: EngineName): Promise<EngineModule> {
   switch (name) {
     case 'memory':
       return memory
+    case 'redis':
+      return (await import('./redis/index.js')).redisEngine
     default:
       throw new StairsError('ENGINE', `engine '${name}' is not available yet; use 'memory'`)
   }

@@ -23,6 +23,10 @@ export const redisKeys = {
   deadLetters: (prefix: string, app: string, pipeline: string) => `${prefix}:${app}:${tag(app, pipeline)}:dlq`,
   /** Records a pipeline finished with, when the run collects outputs. */
   outputs: (prefix: string, app: string, pipeline: string) => `${prefix}:${app}:${tag(app, pipeline)}:out`,
+  /** Failed envelopes of a stage waiting for their retry (redis engine): a ZSET scored by due time. */
+  stageRetries: (prefix: string, app: string, pipeline: string, stage: string) => `${prefix}:${app}:${tag(app, pipeline)}:retry:${stage}`,
+  /** Hash of a pipeline's counters (in, out, filtered, deadLettered, rejected, duplicates). */
+  pipelineCounters: (prefix: string, app: string, pipeline: string) => `${prefix}:${app}:${tag(app, pipeline)}:pcounters`,
   /** Message ids already seen by a pipeline's first stage (duplicate suppression). */
   seenIds: (prefix: string, app: string, pipeline: string) => `${prefix}:${app}:${tag(app, pipeline)}:seen`,
   /** Hash: queue name -> contract hash registered by the running system (deploy safety). */

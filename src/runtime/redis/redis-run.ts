@@ -1,0 +1,312 @@
+// A run on the redis engine: a producer client (push, feed, stats, dead letters, drain) plus, when
+// asked, stage workers in this process. Workers elsewhere sharing the Redis see the same streams.
+import { hostname } from 'node:os'
+import type { Redis } from 'ioredis'
+import type { AnyPipeline } from '../../dsl/pipeline-types.js'
+import { InputError, StairsError } from '../../errors.js'
+import type { ConsumerRef } from '../../graph/nodes.js'
+import { CompiledPipeline, DEFAULT_RETRY } from '../compiled-pipeline.js'
+import type { EngineRunOptions } from '../engine-registry.js'
+import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
+import { describeError } from '../memory/stage-worker.js'
+import { connectRedis, type RedisSettings } from '../redis-connection.js'
+import { encodeEnvelope } from '../wire.js'
+import { checkContracts } from './contracts.js'
+import { readStats } from './counters.js'
+import { readDeadLetters } from './dead-letter-queue.js'
+import { RetryPromoter } from './retry-promoter.js'
+import { PUSH, runScript } from './scripts.js'
+import { checkRecordSize, resolveSettings, type StreamsSettings } from './settings.js'
+import { GROUP, type PipelineKeys, pipelineKeys } from './stream-layout.js'
+import { StreamStageWorker } from './stream-stage-worker.js'
+import { ensureGroup } from './worker-support.js'
+
+const FEED_CHUNK = 500
+let consumerSequence = 0
+
+interface Running {
+  readonly compiled: CompiledPipeline
+  readonly keys: PipelineKeys
+}
+
+/** Compiles pipelines for the redis engine; standalone consumers are not wired here yet. */
+export function compileForRedis(pipelines: readonly AnyPipeline[]): CompiledPipeline[] {
+  const context = {
+    deliver: (consumer: ConsumerRef): never => {
+      throw new StairsError(
+        'ENGINE',
+        `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
+      )
+    },
+  }
+  return pipelines.map((pipeline) => new CompiledPipeline(pipeline, context))
+}
+
+export class RedisRun implements PipelineRun {
+  private readonly running = new Map<string, Running>()
+  private readonly workers: StreamStageWorker[] = []
+  private readonly readers: Redis[] = []
+  private loops: Promise<void>[] = []
+  private writer: Redis | undefined
+  private promoter: RetryPromoter | undefined
+  private readonly runTag = Math.random().toString(36).slice(2, 8)
+  private sequence = 0
+  private stopped = false
+
+  private constructor(
+    private readonly settings: StreamsSettings,
+    private readonly redis: RedisSettings,
+    private producer: Redis,
+  ) {}
+
+  static async start(pipelines: readonly AnyPipeline[], options: EngineRunOptions): Promise<RedisRun> {
+    const redis = options.redis ?? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }
+    const settings = resolveSettings(options)
+    const run = new RedisRun(settings, redis, await connectRedis(redis, 'producer'))
+    try {
+      for (const compiled of compileForRedis(pipelines)) {
+        const key = `${compiled.app}.${compiled.name}`
+        if (run.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
+        const keys = pipelineKeys(compiled, settings.prefix)
+        run.running.set(key, { compiled, keys })
+        for (const stage of keys.stages) await ensureGroup(run.producer, stage.stream)
+      }
+      if (options.workers !== false) await run.startWorkers(options)
+    } catch (error) {
+      await run.close()
+      throw error
+    }
+    return run
+  }
+
+  private async startWorkers(options: EngineRunOptions): Promise<void> {
+    const only = typeof options.workers === 'object' ? new Set(options.workers.stages) : undefined
+    const owned: { running: Running; index: number }[] = []
+    for (const running of this.running.values())
+      running.keys.stages.forEach((stage, index) => {
+        if (!only || only.has(`${running.compiled.name}/${stage.id}`)) owned.push({ running, index })
+      })
+    if (!owned.length) return
+    const writer = await connectRedis(this.redis, 'worker')
+    this.writer = writer
+    if (options.contracts) {
+      const apps = new Set(owned.map(({ running }) => running.compiled.app))
+      const ownedQueues = new Set(owned.map(({ running, index }) => running.keys.stages[index]?.queue))
+      for (const app of apps) {
+        const mine = Object.entries(options.contracts).filter(([queue]) => ownedQueues.has(queue) && queue.startsWith(`${app}.`))
+        await checkContracts(writer, this.settings.prefix, app, Object.fromEntries(mine))
+      }
+    }
+    const host = hostname()
+    for (const { running, index } of owned) {
+      const retry = running.compiled.retryFor(index, options.retry ?? DEFAULT_RETRY)
+      const count = concurrencyOf(options, `${running.compiled.name}/${running.keys.stages[index]?.id}`)
+      for (let n = 0; n < count; n++) {
+        const reader = await connectRedis(this.redis, 'worker')
+        this.readers.push(reader)
+        const consumer = `${host}:${process.pid}:${++consumerSequence}`
+        const worker = new StreamStageWorker(
+          running.compiled,
+          running.keys,
+          index,
+          reader,
+          writer,
+          consumer,
+          retry,
+          this.settings,
+          options.onOutput,
+        )
+        this.workers.push(worker)
+      }
+    }
+    this.promoter = new RetryPromoter(
+      writer,
+      owned.map(({ running, index }) => running.keys.stages[index] as PipelineKeys['stages'][number]),
+      Math.min(this.settings.blockMs, 100),
+    )
+    this.loops = this.workers.map((worker) => worker.loop())
+  }
+
+  async push(pipeline: string, record: unknown, id?: string): Promise<void> {
+    const running = this.get(pipeline)
+    const length = await this.enqueue(running, [[record, id]])
+    if (length > this.settings.queueCapacity) await this.waitForRoom(running)
+  }
+
+  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
+    const running = this.get(pipeline)
+    let chunk: [unknown, string | undefined][] = []
+    let count = 0
+    const flush = async () => {
+      const length = await this.enqueue(running, chunk)
+      chunk = []
+      if (length > this.settings.queueCapacity) await this.waitForRoom(running)
+    }
+    for await (const record of source) {
+      chunk.push([record, undefined])
+      count++
+      if (chunk.length >= FEED_CHUNK) await flush()
+    }
+    if (chunk.length) await flush()
+    return count
+  }
+
+  /** Validates, encodes and enqueues records in one script call; returns the stream length. */
+  private async enqueue(running: Running, records: readonly [unknown, string | undefined][]): Promise<number> {
+    if (this.stopped) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
+    const { compiled, keys } = running
+    const args: (string | number)[] = [this.settings.dedupeWindowMs, Date.now()]
+    const rejected: DeadLetter[] = []
+    const where = `pipeline '${compiled.app}.${compiled.name}', input`
+    for (const [record, explicitId] of records) {
+      const id = explicitId ?? `${this.runTag}-${++this.sequence}`
+      const checked = compiled.validate(record)
+      let text: string
+      try {
+        if (!checked.ok) throw new InputError(checked.message)
+        text = encodeEnvelope(id, [checked.record], undefined, `${compiled.name}/input`)
+      } catch (error) {
+        rejected.push(letter(compiled, id, error, record))
+        continue
+      }
+      checkRecordSize(text, this.settings.maxRecordBytes, where)
+      args.push(explicitId ?? '', text)
+    }
+    if (rejected.length) await this.reject(keys, rejected)
+    if (args.length === 2) return 0
+    const first = keys.stages[0] as PipelineKeys['stages'][number]
+    const second = Math.floor(Date.now() / 1000)
+    const client = await this.producerClient()
+    const [length] = (await runScript(
+      client,
+      PUSH,
+      [first.stream, keys.seen, keys.counters, first.counters, first.rate(second)],
+      args,
+    )) as [number, number]
+    return length
+  }
+
+  private async reject(keys: PipelineKeys, letters: DeadLetter[]): Promise<void> {
+    const client = await this.producerClient()
+    await client
+      .multi()
+      .rpush(keys.deadLetters, ...letters.map((l) => JSON.stringify(l)))
+      .hincrby(keys.counters, 'rejected', letters.length)
+      .hincrby(keys.counters, 'deadLettered', letters.length)
+      .exec()
+  }
+
+  /** Runs `use` on the producer connection, or on a short-lived one once the run is stopped. */
+  private async withProducer<T>(use: (client: Redis) => Promise<T>): Promise<T> {
+    if (!this.stopped) return use(await this.producerClient())
+    const client = await connectRedis(this.redis, 'producer')
+    try {
+      return await use(client)
+    } finally {
+      client.disconnect()
+    }
+  }
+
+  /** The producer connection; a new one after Redis went away (each attempt still fails fast). */
+  private async producerClient(): Promise<Redis> {
+    if (this.producer.status === 'end') this.producer = await connectRedis(this.redis, 'producer')
+    return this.producer
+  }
+
+  private async waitForRoom(running: Running): Promise<void> {
+    const first = running.keys.stages[0] as PipelineKeys['stages'][number]
+    while ((await (await this.producerClient()).xlen(first.stream)) > this.settings.queueCapacity) await sleep(20)
+  }
+
+  async waiting(pipeline: string): Promise<number> {
+    const first = this.get(pipeline).keys.stages[0] as PipelineKeys['stages'][number]
+    const [[, length], [, pending]] = (await this.withProducer((client) =>
+      client.pipeline().xlen(first.stream).xpending(first.stream, GROUP).exec(),
+    )) as [[null, number], [null, [number]]]
+    return Math.max(0, length - Number(pending[0] ?? 0))
+  }
+
+  /** Waits until every stage stream of the run is empty (acknowledged entries are deleted) and no retry is scheduled. */
+  async drain(): Promise<void> {
+    let pause = 5
+    for (;;) {
+      const client = await this.producerClient()
+      const tx = client.pipeline()
+      for (const { keys } of this.running.values()) for (const stage of keys.stages) tx.xlen(stage.stream).zcard(stage.retries)
+      const replies = (await tx.exec()) ?? []
+      const empty = replies.every(([error, value]) => !error && Number(value) === 0)
+      // Checked after the reply: a local worker may still be delivering outputs of its last commit.
+      if (empty && !this.workers.some((worker) => worker.busy)) return
+      await sleep(pause)
+      pause = Math.min(pause * 2, 50)
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    this.promoter?.stop()
+    for (const worker of this.workers) worker.stop()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.settings.shutdownTimeoutMs)
+    })
+    const finished = await Promise.race([Promise.all(this.loops).then(() => false), timedOut])
+    clearTimeout(timer)
+    if (finished)
+      console.error(
+        `stairs redis worker: in-flight records did not finish within ${this.settings.shutdownTimeoutMs} ms; stopping anyway (they will be redelivered)`,
+      )
+    await this.close()
+  }
+
+  private async close(): Promise<void> {
+    for (const client of [...this.readers, this.writer, this.producer]) client?.disconnect()
+  }
+
+  async stats(): Promise<PipelineStats[]> {
+    return this.withProducer((client) => readStats(client, this.keyList()))
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    return this.withProducer((client) => readDeadLetters(client, this.keyList()))
+  }
+
+  private keyList(): PipelineKeys[] {
+    return [...this.running.values()].map((r) => r.keys)
+  }
+
+  private get(pipeline: string): Running {
+    const running = this.running.get(pipeline) ?? [...this.running.values()].find((r) => r.compiled.name === pipeline)
+    if (!running)
+      throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
+    return running
+  }
+}
+
+function letter(compiled: CompiledPipeline, id: string, error: unknown, record: unknown): DeadLetter {
+  let payload: unknown = record
+  try {
+    JSON.stringify(record)
+  } catch {
+    payload = String(record) // BigInt or a cycle: keep what can be shown
+  }
+  return {
+    app: compiled.app,
+    pipeline: compiled.name,
+    stage: 'input',
+    id,
+    attempts: 1,
+    error: describeError(error),
+    payload,
+    at: new Date().toISOString(),
+  }
+}
+
+function concurrencyOf(options: EngineRunOptions, stage: string): number {
+  const { concurrency } = options
+  if (typeof concurrency === 'number') return Math.max(1, concurrency)
+  return Math.max(1, concurrency?.[stage] ?? 1)
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

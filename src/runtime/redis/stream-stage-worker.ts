@@ -1,0 +1,249 @@
+// One worker loop of one stage: reads a batch from the stage's stream through the consumer group,
+// runs the stage program on each entry (the same code the memory engine runs), then commits the
+// whole batch in one atomic script: forward outputs, schedule retries, dead-letter, ack, count.
+import type { Redis } from 'ioredis'
+import { isPermanent } from '../../errors.js'
+import type { RetryPolicy } from '../../graph/nodes.js'
+import { backoffDelay, type CompiledPipeline } from '../compiled-pipeline.js'
+import { describeError } from '../memory/stage-worker.js'
+import { STOPPED, type State } from '../node-ops.js'
+import type { StageProgram } from '../stage-program.js'
+import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '../wire.js'
+import { Reclaimer, type StreamEntry } from './reclaimer.js'
+import { COMMIT, runScript } from './scripts.js'
+import { checkRecordSize, RecordTooLargeError, type StreamsSettings } from './settings.js'
+import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
+import { ensureGroup, WorkerLog } from './worker-support.js'
+
+export type OutputSink = (pipeline: string, record: object, id: string) => void
+
+interface Tally {
+  processed: number
+  filtered: number
+  failed: number
+  retried: number
+  deadLettered: number
+  out: number
+}
+
+export class StreamStageWorker {
+  /** True from taking a batch until its commit and outputs are done (drain looks at it). */
+  busy = false
+  private stopping = false
+  private readonly program: StageProgram
+  private readonly stage: StageKeys
+  private readonly next: StageKeys | undefined
+  private readonly where: string
+  private readonly reclaimer: Reclaimer
+  private readonly log: WorkerLog
+
+  constructor(
+    private readonly compiled: CompiledPipeline,
+    private readonly keys: PipelineKeys,
+    private readonly index: number,
+    private readonly reader: Redis,
+    private readonly writer: Redis,
+    readonly consumer: string,
+    private readonly retry: RetryPolicy,
+    private readonly settings: StreamsSettings,
+    private readonly onOutput: OutputSink | undefined,
+  ) {
+    this.program = compiled.stages[index] as StageProgram
+    this.stage = keys.stages[index] as StageKeys
+    this.next = keys.stages[index + 1]
+    this.where = `pipeline '${compiled.app}.${compiled.name}', stage '${this.stage.id}'`
+    this.reclaimer = new Reclaimer(reader, this.stage.stream, consumer, settings)
+    this.log = new WorkerLog(this.where)
+  }
+
+  /** Asks the loop to end after its current batch. */
+  stop(): void {
+    this.stopping = true
+  }
+
+  async loop(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const claimed = await this.reclaimer.due()
+        if (claimed) {
+          await this.handle(claimed.entries, claimed.deliveries)
+          continue
+        }
+        const reply = (await this.reader.xreadgroup(
+          'GROUP',
+          GROUP,
+          this.consumer,
+          'COUNT',
+          this.settings.batchSize,
+          'BLOCK',
+          this.settings.blockMs,
+          'STREAMS',
+          this.stage.stream,
+          '>',
+        )) as [string, StreamEntry[]][] | null
+        const entries = reply?.[0]?.[1]
+        if (entries?.length) await this.handle(entries, undefined)
+        this.log.recovered()
+      } catch (error) {
+        this.busy = false
+        if (this.stopping) return
+        if (error instanceof Error && error.message.startsWith('NOGROUP')) await ensureGroup(this.writer, this.stage.stream).catch(() => {})
+        this.log.failure(error)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }
+
+  private async handle(entries: StreamEntry[], deliveries: Map<string, number> | undefined): Promise<void> {
+    this.busy = true
+    const tally: Tally = { processed: 0, filtered: 0, failed: 0, retried: 0, deadLettered: 0, out: 0 }
+    const args: (string | number)[] = [GROUP, 0, 0, 0, 0, 0, 0]
+    const outputs: [number, object, string][] = []
+    const now = Date.now()
+    for (let position = 0; position < entries.length; position++) {
+      const [streamId, fields] = entries[position] as StreamEntry
+      let text: string | undefined
+      let attempt = 0
+      if (fields)
+        for (let k = 0; k < fields.length; k += 2) {
+          if (fields[k] === 'e') text = fields[k + 1]
+          else if (fields[k] === 'a') attempt = Number(fields[k + 1]) || 0
+        }
+      const delivered = deliveries?.get(streamId) ?? 1
+      if (!fields) args.push(streamId, 'f', 0)
+      else if (text === undefined)
+        this.deadLetter(args, tally, streamId, streamId, attempt + 1, new EnvelopeError('stream entry has no envelope (field e)'), fields)
+      else if (delivered > this.settings.maxDeliveries) {
+        const error = new Error(`delivered ${delivered} times without an ack: a worker probably crashed on it`)
+        this.deadLetter(args, tally, streamId, streamId, delivered, error, text)
+      } else await this.process(args, tally, outputs, position, streamId, text, attempt, now)
+    }
+    args[1] = tally.processed
+    args[2] = tally.filtered
+    args[3] = tally.failed
+    args[4] = tally.retried
+    args[5] = tally.deadLettered
+    args[6] = tally.out
+    const next = this.next ?? this.stage
+    const second = Math.floor(now / 1000)
+    const keys = [
+      this.stage.stream,
+      next.stream,
+      this.stage.counters,
+      next.counters,
+      this.keys.counters,
+      this.keys.deadLetters,
+      this.stage.retries,
+      this.stage.rate(second),
+      next.rate(second),
+    ]
+    const skipped = (await runScript(this.writer, COMMIT, keys, args)) as number[]
+    if (this.onOutput && outputs.length) {
+      const duplicate = new Set(skipped)
+      for (const [position, record, id] of outputs) if (!duplicate.has(position)) this.onOutput(this.keys.pipeline, record, id)
+    }
+    this.busy = false
+  }
+
+  private async process(
+    args: (string | number)[],
+    tally: Tally,
+    outputs: [number, object, string][],
+    position: number,
+    streamId: string,
+    text: string,
+    attempt: number,
+    now: number,
+  ): Promise<void> {
+    let messageId = streamId
+    const emitted: [State, string][] = []
+    try {
+      const envelope = decodeEnvelope(text)
+      messageId = envelope.id
+      const state = this.program.load(envelope)
+      const running = this.program.run(state, (out, branch) => {
+        emitted.push([out, branch])
+      })
+      if (running) await running
+    } catch (error) {
+      return this.fail(args, tally, streamId, messageId, text, attempt, now, error)
+    }
+    const start = args.length
+    args.push(streamId, 'f', 0)
+    let filtered = emitted.length === 0 ? 1 : 0
+    try {
+      for (const [state, branch] of emitted) {
+        const id = branch ? messageId + branch : messageId
+        if (!this.next) {
+          const record = this.compiled.output(state)
+          if (record === STOPPED) filtered++
+          else outputs.push([position, record, id])
+          continue
+        }
+        const out = this.compiled.outgoing(this.index, state)
+        if (!out) {
+          filtered++
+          continue
+        }
+        const encoded = encodeEnvelope(id, out.data, out.stopped, `${this.compiled.name}/${this.stage.id}`)
+        checkRecordSize(encoded, this.settings.maxRecordBytes, this.where)
+        args.push(encoded)
+      }
+    } catch (error) {
+      // A value that cannot cross the boundary: permanent; nothing of this record goes on.
+      args.length = start
+      for (let i = outputs.length - 1; i >= 0 && outputs[i]?.[0] === position; i--) outputs.pop()
+      return this.fail(args, tally, streamId, messageId, text, attempt, now, error, true)
+    }
+    args[start + 2] = args.length - start - 3
+    tally.processed++
+    tally.filtered += filtered
+    if (!this.next) tally.out += emitted.length - filtered
+  }
+
+  private fail(
+    args: (string | number)[],
+    tally: Tally,
+    streamId: string,
+    messageId: string,
+    text: string,
+    attempt: number,
+    now: number,
+    error: unknown,
+    permanent = false,
+  ): void {
+    const attempts = attempt + 1
+    const final = permanent || isPermanent(error) || error instanceof EnvelopeError || error instanceof RecordTooLargeError
+    if (!final && attempts < this.retry.attempts) {
+      tally.failed++
+      tally.retried++
+      args.push(streamId, 'r', 2, now + backoffDelay(this.retry, attempts), `${attempts}|${streamId}|${text}`)
+      return
+    }
+    this.deadLetter(args, tally, streamId, messageId, attempts, error, text)
+  }
+
+  private deadLetter(
+    args: (string | number)[],
+    tally: Tally,
+    streamId: string,
+    messageId: string,
+    attempts: number,
+    error: unknown,
+    payload: unknown,
+  ): void {
+    tally.failed++
+    tally.deadLettered++
+    const letter = {
+      app: this.compiled.app,
+      pipeline: this.compiled.name,
+      stage: this.stage.id,
+      id: messageId,
+      attempts,
+      error: describeError(error),
+      payload,
+      at: new Date().toISOString(),
+    }
+    args.push(streamId, 'd', 1, JSON.stringify(letter))
+  }
+}

@@ -1,0 +1,40 @@
+// Small helpers of the worker loops: creating consumer groups, and logging connection trouble
+// once (not once per retry) with where it happened.
+import type { Redis } from 'ioredis'
+import { errorMessage } from '../../errors.js'
+import { GROUP } from './stream-layout.js'
+
+/** Creates the stage's stream and consumer group if missing; the group reads from the start. */
+export async function ensureGroup(client: Redis, stream: string): Promise<void> {
+  try {
+    await client.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM')
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error
+  }
+}
+
+/** Logs a worker's failures to stderr: the first of a kind at once, repeats at most every 10 s. */
+export class WorkerLog {
+  private lastMessage = ''
+  private lastAt = 0
+  private failing = false
+
+  constructor(private readonly where: string) {}
+
+  failure(error: unknown): void {
+    const message = errorMessage(error)
+    const now = Date.now()
+    this.failing = true
+    if (message === this.lastMessage && now - this.lastAt < 10_000) return
+    this.lastMessage = message
+    this.lastAt = now
+    console.error(`stairs redis worker, ${this.where}: ${message} (retrying)`)
+  }
+
+  recovered(): void {
+    if (!this.failing) return
+    this.failing = false
+    this.lastMessage = ''
+    console.error(`stairs redis worker, ${this.where}: working again`)
+  }
+}
