@@ -23,6 +23,19 @@ export interface EngineRunOptions extends RunOptions {
   maxRecordBytes?: number
   /** redis engine tuning; the defaults suit production, tests shorten the times. */
   streams?: StreamsTuning
+  /** bullmq engine tuning; the defaults suit production, tests shorten the times. */
+  bullmq?: BullmqTuning
+}
+
+export interface BullmqTuning {
+  /** How long a job's lock lasts without renewal: a killed worker's jobs come back after it (ms, default 30000). */
+  lockDurationMs?: number
+  /** How often workers look for jobs whose lock expired (ms, default 15000). */
+  stalledIntervalMs?: number
+  /** Times a job may be redelivered after worker crashes before it is failed (default 10). */
+  maxStalledCount?: number
+  /** How long an explicit input id is remembered to drop replays (ms, default 1 hour). */
+  dedupeWindowMs?: number
 }
 
 export interface StreamsTuning {
@@ -62,6 +75,8 @@ export async function loadEngine(name: EngineName): Promise<EngineModule> {
       return memory
     case 'redis':
       return (await import('./redis/index.js')).redisEngine
+    case 'bullmq':
+      return (await import('./bullmq/index.js')).bullmqEngine
     default:
       throw new StairsError('ENGINE', `engine '${name}' is not available yet; use 'memory'`)
   }

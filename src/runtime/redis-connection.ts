@@ -78,9 +78,23 @@ export async function connectRedis(settings: RedisSettings, role: 'producer' | '
     await client.ping()
   } catch (error) {
     client.disconnect()
-    throw new RedisConnectionError(`cannot use Redis at ${maskUrl(settings.url)}: ${describe(error ?? lastError)}`, error)
+    // "Connection is closed" hides the cause; the error event saw it (ECONNREFUSED, WRONGPASS).
+    throw redisFailure(settings, lastError ?? error)
   }
   return client
+}
+
+/**
+ * One line naming the (masked) URL and what went wrong, for any Redis error met while starting or
+ * producing (WRONGPASS, NOAUTH, NOPERM, refused): engines wrap their first commands with it.
+ */
+export function redisFailure(settings: RedisSettings, error: unknown, doing?: string): RedisConnectionError {
+  if (error instanceof RedisConnectionError) return error
+  const what = doing ? ` (${doing})` : ''
+  return new RedisConnectionError(
+    `cannot use Redis at ${maskUrl(settings.url)}${what}: ${describe(error)}`.replace(/\s*\n\s*/g, ' '),
+    error,
+  )
 }
 
 function describe(error: unknown): string {

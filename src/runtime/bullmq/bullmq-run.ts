@@ -1,0 +1,271 @@
+// A run on the bullmq engine: a producer side (push into the first stage's queue, stats, dead
+// letters) and, unless told otherwise, one BullMQ Worker per stage in this process.
+import { randomBytes } from 'node:crypto'
+import { Queue, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { AnyPipeline } from '../../dsl/pipeline-types.js'
+import { StairsError } from '../../errors.js'
+import type { ConsumerRef } from '../../graph/nodes.js'
+import { CompiledPipeline } from '../compiled-pipeline.js'
+import type { EngineRunOptions } from '../engine-registry.js'
+import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
+import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
+import { CounterBuffer, type CounterScope, readPipelineCounters, readStageCounters } from '../stage-counters-redis.js'
+import { checkWireSafe, encodeEnvelope } from '../wire.js'
+import { type BullmqSettings, defaultRetry, resolveBullmqSettings } from './bullmq-settings.js'
+import { checkContracts } from './contracts.js'
+import { deadLettersOf, rejectInput } from './dead-letters.js'
+import { StageProcessor } from './stage-processor.js'
+import { checkEnvelopeSize, counterScope, JOB_NAME, jobIdOf, type StageQueue, stageQueues } from './stage-queues.js'
+import { WorkerLog } from './worker-log.js'
+
+/** Job states that mean "not finished yet" for drain(). */
+const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const
+
+interface Running {
+  readonly compiled: CompiledPipeline
+  readonly scope: CounterScope
+  readonly stages: readonly StageQueue[]
+  /** Producer-side queue handles, one per stage (push, counts). */
+  readonly queues: readonly Queue[]
+}
+
+export class BullmqRun implements PipelineRun {
+  private readonly running = new Map<string, Running>()
+  private readonly workers: Worker[] = []
+  private readonly forwardQueues: Queue[] = []
+  private readonly counters = new CounterBuffer()
+  private readonly runId = randomBytes(6).toString('hex')
+  private sequence = 0
+  private flushTimer: NodeJS.Timeout | undefined
+  private stopping: Promise<void> | undefined
+
+  private constructor(
+    private readonly redis: RedisSettings,
+    private readonly settings: BullmqSettings,
+    private readonly producer: Redis,
+    private readonly worker: Redis | undefined,
+    private readonly options: EngineRunOptions,
+  ) {}
+
+  /** Connects (failing fast with the masked URL), checks contracts, then starts the workers. */
+  static async start(pipelines: readonly AnyPipeline[], options: EngineRunOptions): Promise<BullmqRun> {
+    const redis: RedisSettings = options.redis ?? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }
+    const settings = resolveBullmqSettings(options)
+    const producer = await connectRedis(redis, 'producer')
+    const wantsWorkers = options.workers !== false
+    let worker: Redis | undefined
+    try {
+      worker = wantsWorkers ? await connectRedis(redis, 'worker') : undefined
+    } catch (error) {
+      producer.disconnect()
+      throw error
+    }
+    const run = new BullmqRun(redis, settings, producer, worker, options)
+    try {
+      await run.init(pipelines)
+    } catch (error) {
+      await run.close()
+      throw redisFailure(redis, error, 'starting the bullmq engine')
+    }
+    return run
+  }
+
+  private async init(pipelines: readonly AnyPipeline[]): Promise<void> {
+    // Standalone and iterator consumers get their queues with the consumer work; until then, say so.
+    const deliver = (consumer: ConsumerRef): never => {
+      throw new StairsError(
+        'ENGINE',
+        `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
+      )
+    }
+    for (const pipeline of pipelines) {
+      const compiled = new CompiledPipeline(pipeline, { deliver })
+      const key = `${compiled.app}.${compiled.name}`
+      if (this.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
+      const stages = stageQueues(compiled, this.redis, defaultRetry(this.options))
+      const queues = stages.map((stage) => this.queue(stage, this.producer))
+      this.running.set(key, { compiled, scope: counterScope(compiled, this.redis), stages, queues })
+    }
+    // One scripted read per queue proves the user may run BullMQ's scripts on these keys.
+    for (const running of this.running.values()) for (const queue of running.queues) await queue.getJobCounts('waiting')
+    if (this.worker) await this.startWorkers(this.worker)
+    this.flushTimer = setInterval(() => void this.flushCounters().catch(() => {}), this.settings.counterFlushMs)
+    this.flushTimer.unref()
+  }
+
+  private async startWorkers(client: Redis): Promise<void> {
+    const only = typeof this.options.workers === 'object' ? new Set(this.options.workers.stages) : undefined
+    const serve = [...this.running.values()].map((running) => ({
+      running,
+      stages: running.stages.filter((stage) => !only || only.has(`${running.compiled.name}/${stage.stage}`)),
+    }))
+    // Refuse before any worker takes a job.
+    for (const { running, stages } of serve)
+      await checkContracts(client, this.settings.prefix, running.compiled.app, stages, this.options.contracts)
+    for (const { running, stages } of serve) for (const stage of stages) this.startWorker(running, stage, client)
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()))
+  }
+
+  private startWorker(running: Running, stage: StageQueue, client: Redis): void {
+    const nextStage = running.stages[stage.index + 1]
+    const next = nextStage ? { queue: this.queue(nextStage, client), stage: nextStage } : undefined
+    if (next) this.forwardQueues.push(next.queue)
+    const { compiled } = running
+    const onOutput = this.options.onOutput
+    const processor = new StageProcessor(
+      compiled,
+      stage,
+      next,
+      this.counters,
+      running.scope,
+      (record, id) => onOutput?.(compiled.name, record, id),
+      this.settings.maxRecordBytes,
+    )
+    const worker = new Worker(stage.name, processor.process, {
+      connection: client,
+      prefix: stage.prefix,
+      concurrency: this.concurrencyOf(`${compiled.name}/${stage.stage}`),
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
+      maxStalledCount: this.settings.maxStalledCount,
+    })
+    const log = new WorkerLog(`pipeline '${compiled.name}', stage '${stage.stage}'`)
+    worker.on('error', (error) => log.failure(error))
+    this.workers.push(worker)
+  }
+
+  async push(pipeline: string, record: unknown, id?: string): Promise<void> {
+    const running = this.get(pipeline)
+    if (this.stopping) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
+    const messageId = id ?? `${this.runId}-${++this.sequence}`
+    const checked = running.compiled.validate(record)
+    let data: string
+    try {
+      if (!checked.ok) throw Object.assign(new Error(checked.message), { name: 'InputError' })
+      checkWireSafe(checked.record, `${running.compiled.name}/input`)
+      data = encodeEnvelope(messageId, [checked.record], undefined, `${running.compiled.name}/input`)
+    } catch (error) {
+      await this.guard(rejectInput(this.producer, running.scope, messageId, error, record))
+      this.counters.pipeline(running.scope, 'rejected')
+      this.counters.pipeline(running.scope, 'deadLettered')
+      return
+    }
+    checkEnvelopeSize(data, `pipeline '${running.compiled.name}', push`, messageId, this.settings.maxRecordBytes)
+    const stage = running.stages[0] as StageQueue
+    const jobId = jobIdOf(messageId)
+    const opts = id ? { jobId, deduplication: { id: jobId, ttl: this.settings.dedupeWindowMs } } : { jobId }
+    await this.guard((running.queues[0] as Queue).add(JOB_NAME, data, opts))
+    this.counters.stage(running.scope, stage.stage, 'added')
+    this.counters.pipeline(running.scope, 'in')
+  }
+
+  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
+    let count = 0
+    for await (const record of source) {
+      await this.push(pipeline, record)
+      count++
+    }
+    return count
+  }
+
+  async waiting(pipeline: string): Promise<number> {
+    const queue = this.get(pipeline).queues[0] as Queue
+    return this.guard(queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'))
+  }
+
+  /** Polls the stage queues in pipeline order: a stage seen empty after its upstream was empty stays empty. */
+  async drain(): Promise<void> {
+    for (;;) {
+      let pending = 0
+      for (const running of this.running.values())
+        for (const queue of running.queues) {
+          pending += await this.guard(queue.getJobCountByTypes(...PENDING_STATES))
+          if (pending) break
+        }
+      if (pending === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await this.flushCounters()
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown()
+    return this.stopping
+  }
+
+  private async shutdown(): Promise<void> {
+    // worker.close() lets in-flight jobs finish and takes no new ones; past the timeout, force.
+    const graceful = Promise.all(this.workers.map((worker) => worker.close()))
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), this.settings.shutdownTimeoutMs)
+      }),
+    ])
+    clearTimeout(timer)
+    if (timedOut) await Promise.all(this.workers.map((worker) => worker.close(true)))
+    await this.close()
+  }
+
+  private async close(): Promise<void> {
+    clearInterval(this.flushTimer)
+    await this.flushCounters().catch(() => {})
+    const queues = [...this.forwardQueues, ...[...this.running.values()].flatMap((running) => running.queues)]
+    await Promise.all(queues.map((queue) => queue.close().catch(() => {})))
+    for (const client of [this.producer, this.worker]) client?.disconnect()
+  }
+
+  async stats(): Promise<PipelineStats[]> {
+    await this.flushCounters()
+    const result: PipelineStats[] = []
+    for (const { compiled, scope, stages, queues } of this.running.values()) {
+      const counters = await this.guard(readPipelineCounters(this.producer, scope))
+      const stageStats = []
+      for (const stage of stages) {
+        const queued = await this.guard((queues[stage.index] as Queue).getJobCountByTypes('waiting', 'prioritized', 'delayed'))
+        stageStats.push({ stage: stage.stage, queued, counters: await this.guard(readStageCounters(this.producer, scope, stage.stage)) })
+      }
+      result.push({ pipeline: compiled.name, counters, stages: stageStats })
+    }
+    return result
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    const all: DeadLetter[] = []
+    for (const running of this.running.values()) all.push(...(await this.guard(deadLettersOf(this.producer, running))))
+    return all
+  }
+
+  private async flushCounters(): Promise<void> {
+    await this.counters.flush(this.worker ?? this.producer)
+  }
+
+  private queue(stage: StageQueue, client: Redis): Queue {
+    return new Queue(stage.name, { connection: client, prefix: stage.prefix, defaultJobOptions: stage.jobOptions })
+  }
+
+  /** Turns a Redis failure into one line naming the masked URL. */
+  private async guard<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending
+    } catch (error) {
+      if (error instanceof StairsError) throw error
+      throw redisFailure(this.redis, error)
+    }
+  }
+
+  private get(pipeline: string): Running {
+    const running = this.running.get(pipeline) ?? [...this.running.values()].find((r) => r.compiled.name === pipeline)
+    if (!running)
+      throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
+    return running
+  }
+
+  private concurrencyOf(stage: string): number {
+    const { concurrency } = this.options
+    if (typeof concurrency === 'number') return Math.max(1, concurrency)
+    return Math.max(1, concurrency?.[stage] ?? 1)
+  }
+}
