@@ -2,7 +2,7 @@
 // It loads no Redis client and no ts-morph (see stairs/runtime and stairs/codegen).
 export { App, type AppOptions, type PipelineOptions } from './dsl/app.js'
 export { concatenate } from './dsl/concatenate.js'
-export type { Consumer } from './dsl/consumer.js'
+export type { Consumer, ConsumerOutput } from './dsl/consumer.js'
 export type {
   AnyHandle,
   ConcatenateShape,
@@ -30,3 +30,6 @@ export type { StairsTypeError } from './dsl/type-error.js'
 export { GraphError, InputError, NameError, StairsError, StepError, WireError } from './errors.js'
 export type { AnyFlow, FlowInput, FlowOutput } from './flow/flow-types.js'
 export type { GraphNode, NodeKind, PipelineGraph, RetryPolicy } from './graph/nodes.js'
+export type { Producer, ProducerOptions } from './producers/producer.js'
+export type { ProducerContext, ProducerProgress, ProducerRow, RowSource } from './producers/producer-types.js'
+export type { WorkerProducer, WorkerProducerOptions, WorkerProducerSource } from './producers/worker-producer.js'

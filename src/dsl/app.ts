@@ -1,10 +1,18 @@
 import { NameError } from '../errors.js'
 import { assertValidName } from '../names.js'
+import { createProducer, type Producer, type ProducerOptions } from '../producers/producer.js'
+import type { ProducerContext, ProducerRow, RowSource } from '../producers/producer-types.js'
+import {
+  createWorkerProducer,
+  type WorkerProducer,
+  type WorkerProducerOptions,
+  type WorkerProducerSource,
+} from '../producers/worker-producer.js'
 import type { Consumer } from './consumer.js'
 import { createConsumer } from './consumer.js'
 import type { AnyHandle, DataFrame, ShapeOf } from './handle-types.js'
 import { type PipelineContext, PipelineImpl } from './pipeline.js'
-import type { AnyPipeline, InputSchema, Pipeline } from './pipeline-types.js'
+import type { AnyPipeline, InputSchema, Pipeline, PipelineInput } from './pipeline-types.js'
 import type { AnyRecord } from './shape-types.js'
 
 export interface AppOptions<C> {
@@ -32,6 +40,8 @@ export class App<C extends AnyRecord = {}> {
   readonly config: C
   readonly pipelines = new Map<string, AnyPipeline>()
   readonly consumers = new Map<string, Consumer<never>>()
+  /** Producers and worker producers, by name. */
+  readonly producers = new Map<string, Producer<unknown, C> | WorkerProducer<unknown, unknown, C>>()
 
   constructor(name: string, options: AppOptions<C> = {}) {
     assertValidName(name, 'app')
@@ -60,12 +70,76 @@ export class App<C extends AnyRecord = {}> {
     return consumer
   }
 
+  /**
+   * A standalone consumer: records wait in its own queue until one process runs it
+   * (`stairs consumer:standalone app.name`), for single-writer sinks such as a file.
+   */
+  standaloneConsumer<I extends object>(name: string, fn: (record: I) => unknown): Consumer<I> {
+    return this.addConsumer(name, 'standalone', fn)
+  }
+
+  /**
+   * An iterator consumer: `consumeIter(consumer, ...)` is an async iterable over the records that
+   * reach it, mapped by `fn` (identity by default), e.g. the feed of a training loop.
+   */
+  consumerIter<I extends object, O = I>(name: string, fn?: (record: I) => O): Consumer<I, O> {
+    return this.addConsumer(name, 'iter', fn ?? ((record: I) => record as unknown as O))
+  }
+
+  /**
+   * A producer: an async generator whose rows go to each listed pipeline (checked against each
+   * input schema); with `limit`, it waits while a pipeline's input queue holds more than `limit`.
+   *
+   * @example
+   * app.producer('lines', { pipelines: [clean], limit: 10_000 }, async function* () {
+   *   for await (const text of readLines('data.txt')) yield { text }
+   * })
+   */
+  producer<const P extends readonly AnyPipeline[]>(
+    name: string,
+    options: ProducerOptions<P>,
+    generate: (context: ProducerContext<C>) => RowSource<ProducerRow<P>>,
+  ): Producer<ProducerRow<P>, C> {
+    this.claim(name, 'producer')
+    const producer = createProducer(this.name, name, options, generate, this.config)
+    this.producers.set(name, producer as Producer<unknown, C>)
+    return producer
+  }
+
+  /**
+   * A worker producer: `batches` lists the batches once (`producer:init`); any number of
+   * `producer:process` runs claim batches with a lease and `read` each one into rows.
+   *
+   * @example
+   * app.workerProducer('users', { pipeline: clean }, {
+   *   batches: () => range(0, 100),
+   *   read: async function* (page) { yield* await fetchPage(page) },
+   * })
+   */
+  workerProducer<P extends AnyPipeline, B>(
+    name: string,
+    options: WorkerProducerOptions<P>,
+    source: WorkerProducerSource<B, PipelineInput<P>, C>,
+  ): WorkerProducer<B, PipelineInput<P>, C> {
+    this.claim(name, 'worker producer')
+    const producer = createWorkerProducer(this.name, name, options, source, this.config)
+    this.producers.set(name, producer as unknown as WorkerProducer<unknown, unknown, C>)
+    return producer
+  }
+
+  private addConsumer<I, O>(name: string, kind: 'standalone' | 'iter', fn: (record: I) => O): Consumer<I, O> {
+    this.claim(name, 'consumer')
+    const consumer = createConsumer(this.name, name, kind, fn)
+    this.consumers.set(name, consumer as Consumer<never>)
+    return consumer
+  }
+
   private claim(name: string, what: string): void {
     assertValidName(name, what)
-    if (this.pipelines.has(name) || this.consumers.has(name)) {
+    if (this.pipelines.has(name) || this.consumers.has(name) || this.producers.has(name)) {
       throw new NameError(
         'DUPLICATE_NAME',
-        `app '${this.name}': the name '${name}' is used twice (a ${what} cannot share a name with another pipeline or consumer)`,
+        `app '${this.name}': the name '${name}' is used twice (a ${what} cannot share a name with another pipeline, consumer or producer)`,
       )
     }
   }

@@ -1,5 +1,6 @@
 // What every engine offers, so tests and the CLI drive memory, bullmq and redis alike.
-import type { RetryPolicy } from '../graph/nodes.js'
+import type { ConsumerRef, RetryPolicy } from '../graph/nodes.js'
+import type { ConsumerQueueReader } from './consumers/consumer-queue-types.js'
 
 export interface StageCounters {
   /** Records that entered the stage (first attempts). */
@@ -24,6 +25,8 @@ export interface PipelineCounters {
   deadLettered: number
   /** Records refused at the input by the schema (also dead-lettered). */
   rejected: number
+  /** Records dropped at the input because their message id was already pushed (a replayed batch). */
+  duplicates?: number
 }
 
 export interface PipelineStats {
@@ -72,6 +75,8 @@ export interface PipelineRun {
   stats(): Promise<PipelineStats[]>
   /** The dead letters of the run's pipelines. */
   deadLetters(): Promise<DeadLetter[]>
+  /** Runs that keep consumer queues in-process (memory): opens one for consumeIter/runStandaloneConsumer. */
+  openConsumerQueue?(consumer: ConsumerRef): ConsumerQueueReader
 }
 
 /** One stage queue as inspect shows it. */

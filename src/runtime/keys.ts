@@ -33,6 +33,8 @@ export const redisKeys = {
   contracts: (prefix: string, app: string) => `${prefix}:${app}:contracts`,
   /** Queue of a standalone or iterator consumer. */
   consumerQueue: (prefix: string, app: string, consumer: string) => `${prefix}:${app}:{consumer.${consumer}}:queue`,
+  /** Lock held by the one process reading a standalone or iterator consumer's queue. */
+  consumerLock: (prefix: string, app: string, consumer: string) => `${prefix}:${app}:{consumer.${consumer}}:lock`,
   /** State of a worker producer: batch list, leases, done set, progress. */
   producer: (prefix: string, app: string, producer: string, part: string) => `${prefix}:${app}:{producer.${producer}}:${part}`,
   /** Prefix for BullMQ queues (BullMQ adds `:queue:...`); the braces keep a queue in one slot. */

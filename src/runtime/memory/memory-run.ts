@@ -5,6 +5,8 @@ import { StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../compiled-pipeline.js'
 import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../engine-types.js'
+import type { ConsumerQueueReader } from '../consumers/consumer-queue-types.js'
+import { MemoryConsumerQueues } from '../consumers/memory-consumer-queue.js'
 import { checkWireSafe } from '../wire.js'
 import { BoundedQueue } from './bounded-queue.js'
 import { describeError, type MemoryMessage, StageWorker } from './stage-worker.js'
@@ -16,6 +18,8 @@ interface Running {
   readonly workers: StageWorker[]
   readonly counters: PipelineCounters
   sequence: number
+  /** Message ids pushed with an explicit id (worker producers), to drop replayed duplicates. */
+  seen?: Set<string>
 }
 
 export class MemoryRun implements PipelineRun {
@@ -26,12 +30,13 @@ export class MemoryRun implements PipelineRun {
   private inFlight = 0
   private idle: (() => void)[] = []
   private stopped = false
+  private readonly consumerQueues = new MemoryConsumerQueues(() => this.drain())
 
   constructor(
     pipelines: readonly AnyPipeline[],
     private readonly options: RunOptions = {},
   ) {
-    const context = { deliver: (consumer: ConsumerRef) => this.noConsumerQueue(consumer) }
+    const context = { deliver: (consumer: ConsumerRef, record: object) => this.consumerQueues.deliver(consumer, record) }
     for (const pipeline of pipelines) {
       const compiled = new CompiledPipeline(pipeline, context)
       const key = `${compiled.app}.${compiled.name}`
@@ -55,6 +60,7 @@ export class MemoryRun implements PipelineRun {
 
   async push(pipeline: string, record: unknown, id?: string): Promise<void> {
     const running = this.get(pipeline)
+    if (id !== undefined && this.isDuplicate(running, id)) return
     const messageId = id ?? `${pipeline}:${++running.sequence}`
     const checked = running.compiled.validate(record)
     if (!checked.ok) {
@@ -115,6 +121,21 @@ export class MemoryRun implements PipelineRun {
     return [...this.dead]
   }
 
+  /** The in-process queue of a standalone or iterator consumer (see consumeIter). */
+  openConsumerQueue(consumer: ConsumerRef): ConsumerQueueReader {
+    return this.consumerQueues.open(consumer)
+  }
+
+  private isDuplicate(running: Running, id: string): boolean {
+    running.seen ??= new Set()
+    if (!running.seen.has(id)) {
+      running.seen.add(id)
+      return false
+    }
+    running.counters.duplicates = (running.counters.duplicates ?? 0) + 1
+    return true
+  }
+
   private enqueue(running: Running, index: number, message: MemoryMessage): void | Promise<void> {
     if (this.stopped && index === 0) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const worker = running.workers[index] as StageWorker
@@ -163,12 +184,6 @@ export class MemoryRun implements PipelineRun {
     return Math.max(1, concurrency?.[stage] ?? 1)
   }
 
-  private noConsumerQueue(consumer: ConsumerRef): never {
-    throw new StairsError(
-      'ENGINE',
-      `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
-    )
-  }
 }
 
 function deadLetter(

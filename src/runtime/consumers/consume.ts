@@ -1,0 +1,124 @@
+// Running standalone and iterator consumers: read the consumer's own queue (Redis or a memory
+// run), hand each record to the consumer, and acknowledge it only after the consumer is done.
+import type { Consumer } from '../../dsl/consumer.js'
+import { errorMessage, StairsError } from '../../errors.js'
+import type { ConsumerRef } from '../../graph/nodes.js'
+import type { PipelineRun } from '../engine-types.js'
+import type { RedisSettings } from '../redis-connection.js'
+import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
+import { openRedisConsumerQueue } from './redis-consumer-queue.js'
+
+/** Where a consumer's queue lives: Redis (the bullmq and redis engines), or a run (memory). */
+export type ConsumerSource = RedisSettings | PipelineRun
+
+export interface ConsumeOptions {
+  /** End once the queue is empty and nothing upstream is pending, instead of waiting for more. */
+  stopWhenEmpty?: boolean
+  /** Ends the loop after the current record (e.g. on SIGTERM). */
+  signal?: AbortSignal
+  /** Records read per round trip (default 100). */
+  batchSize?: number
+}
+
+/** Opens a consumer's queue: Redis when given settings, the run's own queue when given a run. */
+export async function openConsumerQueue(consumer: ConsumerRef, source: ConsumerSource): Promise<ConsumerQueueReader> {
+  if ('url' in source && typeof source.url === 'string') return openRedisConsumerQueue(consumer, source)
+  const run = source as PipelineRun
+  if (run.openConsumerQueue) return run.openConsumerQueue(consumer)
+  throw new StairsError(
+    'ENGINE',
+    `consumer '${consumer.app}.${consumer.name}': this run keeps its consumer queues in Redis; pass the Redis settings instead of the run`,
+  )
+}
+
+/**
+ * The records that reach an iterator consumer, mapped by its fn, oldest first.
+ *
+ * @example
+ * for await (const row of consumeIter(trainingRows, { url }, { stopWhenEmpty: true })) model.fit(row)
+ */
+export async function* consumeIter<I, O>(
+  consumer: Consumer<I, O>,
+  source: ConsumerSource,
+  options: ConsumeOptions = {},
+): AsyncGenerator<Awaited<O>> {
+  expectKind(consumer, 'iter', 'consumeIter')
+  const reader = await openConsumerQueue(consumer, source)
+  let batch: QueuedRecord[] = []
+  let done = 0
+  try {
+    while (!options.signal?.aborted) {
+      batch = await reader.read(options.batchSize ?? 100, blockFor(options))
+      done = 0
+      if (batch.length === 0) {
+        if (options.stopWhenEmpty && (await reader.settledEmpty())) return
+        continue
+      }
+      for (const { record } of batch) {
+        const value = await consumer.fn(record as I)
+        done++
+        yield value
+      }
+      await reader.ack(batch)
+      batch = []
+    }
+  } finally {
+    // Stopped mid-batch (break, throw, signal): what the caller already received is acked.
+    await reader.ack(batch.slice(0, done)).finally(() => reader.close())
+  }
+}
+
+/**
+ * Runs a standalone consumer in this process until its queue is empty (`stopWhenEmpty`) or the
+ * signal aborts; returns how many records it handled. A record is acked once `fn` returned, so a
+ * crash re-delivers it to the next run instead of losing it.
+ */
+export async function runStandaloneConsumer<I>(
+  consumer: Consumer<I>,
+  source: ConsumerSource,
+  options: ConsumeOptions & { onProgress?: (handled: number) => void } = {},
+): Promise<number> {
+  expectKind(consumer, 'standalone', 'runStandaloneConsumer')
+  const reader = await openConsumerQueue(consumer, source)
+  let handled = 0
+  try {
+    while (!options.signal?.aborted) {
+      const batch = await reader.read(options.batchSize ?? 100, blockFor(options))
+      if (batch.length === 0) {
+        if (options.stopWhenEmpty && (await reader.settledEmpty())) break
+        continue
+      }
+      let done = 0
+      try {
+        for (const { record } of batch) {
+          await consumer.fn(record as I)
+          done++
+        }
+      } catch (error) {
+        await reader.ack(batch.slice(0, done))
+        const ref = batch[done]?.ref
+        throw new StairsError(
+          'STEP_FAILED',
+          `standalone consumer '${consumer.app}.${consumer.name}' failed on ${reader.where} entry ${ref}: ${errorMessage(error)}; the record stays queued`,
+          { cause: error },
+        )
+      }
+      await reader.ack(batch)
+      handled += batch.length
+      options.onProgress?.(handled)
+    }
+  } finally {
+    await reader.close()
+  }
+  return handled
+}
+
+const blockFor = (options: ConsumeOptions): number => (options.stopWhenEmpty ? 100 : 1000)
+
+function expectKind(consumer: ConsumerRef, kind: ConsumerRef['kind'], fn: string): void {
+  if (consumer?.kind !== kind)
+    throw new StairsError(
+      'CONFIG',
+      `${fn} takes a consumer made by app.${kind === 'iter' ? 'consumerIter' : 'standaloneConsumer'}(...); '${consumer?.app}.${consumer?.name}' is a ${consumer?.kind} consumer`,
+    )
+}

@@ -1,0 +1,91 @@
+// The memory engine's consumer queues: one FIFO per standalone/iterator consumer, owned by the run.
+// Records are stored as JSON, as they would be in Redis, so what cannot cross the wire fails here too.
+import { StairsError } from '../../errors.js'
+import type { ConsumerRef } from '../../graph/nodes.js'
+import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
+
+interface Queue {
+  items: string[]
+  head: number
+  reading: boolean
+  wake: (() => void) | undefined
+  sequence: number
+}
+
+export class MemoryConsumerQueues {
+  private readonly queues = new Map<string, Queue>()
+
+  /** @param drain resolves when the run has nothing in flight (for stop-when-empty). */
+  constructor(private readonly drain: () => Promise<void>) {}
+
+  /** Appends a record to the consumer's queue (StageContext.deliver of the memory engine). */
+  deliver(consumer: ConsumerRef, record: object): void {
+    const queue = this.queueOf(consumer)
+    queue.items.push(JSON.stringify(record))
+    const wake = queue.wake
+    queue.wake = undefined
+    wake?.()
+  }
+
+  /** Records waiting for the consumer. */
+  size(consumer: ConsumerRef): number {
+    const queue = this.queueOf(consumer)
+    return queue.items.length - queue.head
+  }
+
+  /** Opens the consumer's queue for reading; one reader at a time. */
+  open(consumer: ConsumerRef): ConsumerQueueReader {
+    const queue = this.queueOf(consumer)
+    const where = `memory:${consumer.app}.${consumer.name}`
+    if (queue.reading)
+      throw new StairsError('ENGINE', `consumer '${consumer.app}.${consumer.name}' is already being read in this run (${where})`)
+    queue.reading = true
+    return {
+      where,
+      read: async (max, blockMs) => {
+        if (queue.items.length === queue.head && blockMs > 0) await this.arrival(queue, blockMs)
+        const end = Math.min(queue.items.length, queue.head + max)
+        const batch: QueuedRecord[] = []
+        for (let i = queue.head; i < end; i++) batch.push({ ref: String(++queue.sequence), record: JSON.parse(queue.items[i] as string) })
+        queue.head = end
+        if (queue.head === queue.items.length) {
+          queue.items = []
+          queue.head = 0
+        } else if (queue.head > 4096 && queue.head * 2 > queue.items.length) {
+          queue.items = queue.items.slice(queue.head)
+          queue.head = 0
+        }
+        return batch
+      },
+      // A memory queue hands a record out once; there is no process to crash between read and ack.
+      ack: async () => {},
+      settledEmpty: async () => {
+        await this.drain()
+        return queue.items.length === queue.head
+      },
+      close: async () => {
+        queue.reading = false
+      },
+    }
+  }
+
+  private arrival(queue: Queue, blockMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        queue.wake = undefined
+        resolve()
+      }, blockMs)
+      queue.wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
+  private queueOf(consumer: ConsumerRef): Queue {
+    const key = `${consumer.app}.${consumer.name}`
+    let queue = this.queues.get(key)
+    if (!queue) this.queues.set(key, (queue = { items: [], head: 0, reading: false, wake: undefined, sequence: 0 }))
+    return queue
+  }
+}
