@@ -5,7 +5,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { type AnyPipeline, App, STOP } from '../src/index.js'
-import { type EngineRunOptions, loadEngine, type PipelineRun, redisKeys } from '../src/runtime/index.js'
+import { type EngineRunOptions, loadEngine, type PipelineRun, redisKeys, runStandaloneConsumer } from '../src/runtime/index.js'
 import { bullmqQueueName } from '../src/runtime/keys.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
@@ -78,6 +78,30 @@ describe('bullmq engine: basics', () => {
       } finally {
         await queue.close()
       }
+    } finally {
+      await run.stop()
+    }
+  })
+})
+
+describe('bullmq engine: standalone consumers', () => {
+  it("delivers to the consumer's own Redis queue, read by runStandaloneConsumer", async () => {
+    const app = new App('bq_consumer')
+    const written: number[] = []
+    const sink = app.standaloneConsumer('sink', ({ n }: { n: number }) => {
+      written.push(n)
+    })
+    const pl = app.pipeline('to_sink', { input: numbers }, (_p, r) =>
+      r.subscribeFunc(({ n }) => ({ m: n }), { name: 'copy', asWorker: true }).subscribeConsumer(sink),
+    )
+    const { run, outputs, prefix } = await start([pl])
+    try {
+      await run.feed('bq_consumer.to_sink', [{ n: 1 }, { n: 2 }, { n: 3 }])
+      await run.drain()
+      expect(outputs).toHaveLength(3)
+      expect(written).toEqual([])
+      expect(await runStandaloneConsumer(sink, { url, prefix }, { stopWhenEmpty: true })).toBe(3)
+      expect(written.sort()).toEqual([1, 2, 3])
     } finally {
       await run.stop()
     }

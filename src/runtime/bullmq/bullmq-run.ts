@@ -5,8 +5,8 @@ import { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
-import type { ConsumerRef } from '../../graph/nodes.js'
 import { CompiledPipeline } from '../compiled-pipeline.js'
+import { redisConsumerDelivery } from '../consumers/redis-consumer-queue.js'
 import type { EngineRunOptions } from '../engine-registry.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
@@ -72,13 +72,8 @@ export class BullmqRun implements PipelineRun {
   }
 
   private async init(pipelines: readonly AnyPipeline[]): Promise<void> {
-    // Standalone and iterator consumers get their queues with the consumer work; until then, say so.
-    const deliver = (consumer: ConsumerRef): never => {
-      throw new StairsError(
-        'ENGINE',
-        `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
-      )
-    }
+    // Standalone and iterator consumers have their own Redis queue, read by `stairs consumer:*`.
+    const deliver = redisConsumerDelivery(this.worker ?? this.producer, this.settings.prefix)
     for (const pipeline of pipelines) {
       const compiled = new CompiledPipeline(pipeline, { deliver })
       const key = `${compiled.app}.${compiled.name}`
