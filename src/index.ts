@@ -33,3 +33,4 @@ export type { GraphNode, NodeKind, PipelineGraph, RetryPolicy } from './graph/no
 export type { Producer, ProducerOptions } from './producers/producer.js'
 export type { ProducerContext, ProducerProgress, ProducerRow, RowSource } from './producers/producer-types.js'
 export type { WorkerProducer, WorkerProducerOptions, WorkerProducerSource } from './producers/worker-producer.js'
+export { defineConfig, type EngineName, type ProjectConfig, type ProjectConfigInput } from './project/config.js'

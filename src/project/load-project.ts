@@ -52,6 +52,8 @@ function ensureTsLoader(): Promise<void> {
   loader ??= (async () => {
     // Under tsx (or node --import tsx) .ts imports already work.
     if (process.execArgv.some((a) => a.includes('tsx')) || process.env.TSX_TSCONFIG_PATH !== undefined || 'tsx' in process.versions) return
+    // The bin launchers register tsx themselves and say so here (per process, unlike an env var).
+    if ((globalThis as Record<symbol, unknown>)[Symbol.for('stairs.tsxRegistered')] === true) return
     const { register } = await import('tsx/esm/api')
     register()
   })()

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `stairs`: the project CLI. The package ships TypeScript sources, so tsx compiles them on load.
+import { register } from 'tsx/esm/api'
+
+register()
+globalThis[Symbol.for('stairs.tsxRegistered')] = true
+await import('../src/cli/stairs.ts')

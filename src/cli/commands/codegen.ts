@@ -1,0 +1,45 @@
+// `stairs codegen`: mounts the codegen package's own command when this checkout has it; until then,
+// this command with the documented options, calling `runCodegen` from stairs/codegen.
+import { existsSync } from 'node:fs'
+import type { Command } from 'commander'
+import { z } from 'zod'
+import { commandProject } from '../command-project.js'
+import { CliError } from '../errors.js'
+import { parseOptions } from '../options.js'
+
+const codegenDir = new URL('../../../codegen/', import.meta.url)
+const schema = z.object({ check: z.boolean().optional(), watch: z.boolean().optional(), project: z.string().optional() })
+
+type RegisterCodegen = (program: Command) => void
+type RunCodegen = (options: { root: string; check?: boolean; watch?: boolean }) => Promise<unknown>
+
+/** True when the codegen package provides its own commander command. */
+export const hasCodegenCommand = (): boolean => existsSync(new URL('command.ts', codegenDir))
+
+/** Mounts codegen/command.ts's `registerCodegenCommand` (loads ts-morph: only when codegen runs). */
+export async function registerCodegenFromPackage(program: Command): Promise<void> {
+  const specifier = new URL('command.ts', codegenDir).href
+  const module = (await import(specifier)) as { registerCodegenCommand?: RegisterCodegen }
+  if (typeof module.registerCodegenCommand !== 'function') throw new CliError('codegen/command.ts exports no registerCodegenCommand')
+  module.registerCodegenCommand(program)
+}
+
+/** `stairs codegen [--check] [--watch] [--project DIR]` */
+export function registerCodegen(program: Command): void {
+  program
+    .command('codegen')
+    .description('generate generated/: manifest.json, queues.ts, shapes.ts, workers/<app>.<pipeline>.ts and graph.md from the project')
+    .option('--check', 'write nothing; exit non-zero and list the stale files when generated/ is out of date')
+    .option('--watch', 'regenerate when a source file changes')
+    .option('--project <dir>', 'the project folder (default: found from the working directory)')
+    .addHelpText('after', '\nExamples:\n  $ stairs codegen\n  $ stairs codegen --check\n')
+    .action(async (raw: unknown) => {
+      const options = parseOptions(schema, raw)
+      const root = options.project ?? (await commandProject()).root
+      if (!existsSync(new URL('index.ts', codegenDir)))
+        throw new CliError('stairs codegen is not available in this version of stairs (stairs/codegen is missing)')
+      const module = (await import(new URL('index.ts', codegenDir).href)) as { runCodegen?: RunCodegen }
+      if (typeof module.runCodegen !== 'function') throw new CliError('stairs/codegen exports no runCodegen')
+      await module.runCodegen({ root, check: options.check === true, watch: options.watch === true })
+    })
+}
