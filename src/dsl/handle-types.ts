@@ -1,6 +1,6 @@
 // The public, typed face of the builder. The runtime lives in handle.ts (untyped behind these).
 
-import type { AnyFlow, FlowInput, FlowOutput } from '../flow/flow-types.js'
+import type { AnyFlow, CheckFlow, FlowInput, FlowOutput } from '../flow/flow-types.js'
 import type { RetryPolicy } from '../graph/nodes.js'
 import type { Consumer } from './consumer.js'
 import type { AnyPipeline, PipelineConfig, PipelineInput, PipelineOutput } from './pipeline-types.js'
@@ -71,12 +71,15 @@ export interface HandleOps<S, Self> {
 
   /** Runs a Flow on the record and merges its output in. */
   subscribeFlow<F extends AnyFlow>(
-    flow: F & CheckInput<S, FlowInput<F>, 'the flow'>,
+    flow: F & CheckInput<S, FlowInput<F>, 'the flow'> & CheckFlow<F>,
     options?: NodeOptions<S>,
   ): DataFrame<Merge<S, FlowOutput<F>>>
 
   /** Runs a Flow on the record; downstream sees only its output. */
-  applyFlow<F extends AnyFlow>(flow: F & CheckInput<S, FlowInput<F>, 'the flow'>, options?: NodeOptions<S>): DataFrame<FlowOutput<F>>
+  applyFlow<F extends AnyFlow>(
+    flow: F & CheckInput<S, FlowInput<F>, 'the flow'> & CheckFlow<F>,
+    options?: NodeOptions<S>,
+  ): DataFrame<FlowOutput<F>>
 
   /** The consumer sees the record; the record passes on unchanged. */
   subscribeConsumer<I = S>(consumer: Consumer<I> & CheckInput<S, I, 'the consumer'>, options?: NodeOptions<S>): Self

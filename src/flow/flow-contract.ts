@@ -4,6 +4,12 @@ import type { AnyRecord } from '../dsl/shape-types.js'
 /** The method a Flow exposes to become one node of a pipeline. */
 export const toPipelineStep: unique symbol = Symbol.for('stairs.flow.toPipelineStep')
 
+/** Key of the type-only carrier of a flow's input and output shapes (never set at run time). */
+export const flowTypes: unique symbol = Symbol.for('stairs.flow.types')
+
+/** Key of the type-only carrier of a step's input, output and wiring (never set at run time). */
+export const stepTypes: unique symbol = Symbol.for('stairs.flow.stepTypes')
+
 export interface FlowPipelineStep {
   /** The node label: the flow's class name unless the `name` option says otherwise. */
   readonly label: string
