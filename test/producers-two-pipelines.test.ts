@@ -36,7 +36,12 @@ afterEach(async () => {
 
 async function runOn(engine: (typeof engines)[number], producer: typeof both) {
   const outputs: Record<string, { id: number }[]> = { scores: [], labels: [] }
-  current = await startEngine(engine, [scores, labels], { onOutput: (pipeline, record) => outputs[pipeline]?.push(record as { id: number }) }, 'producers-two')
+  current = await startEngine(
+    engine,
+    [scores, labels],
+    { onOutput: (pipeline, record) => outputs[pipeline]?.push(record as { id: number }) },
+    'producers-two',
+  )
   const reports: ProducerProgress[] = []
   const result = await runProducer(producer, current.run, { onProgress: (p) => reports.push(p) })
   await current.run.drain()

@@ -4,9 +4,9 @@ import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../compiled-pipeline.js'
-import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../engine-types.js'
 import type { ConsumerQueueReader } from '../consumers/consumer-queue-types.js'
 import { MemoryConsumerQueues } from '../consumers/memory-consumer-queue.js'
+import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../engine-types.js'
 import { checkWireSafe } from '../wire.js'
 import { BoundedQueue } from './bounded-queue.js'
 import { describeError, type MemoryMessage, StageWorker } from './stage-worker.js'
@@ -183,7 +183,6 @@ export class MemoryRun implements PipelineRun {
     if (typeof concurrency === 'number') return Math.max(1, concurrency)
     return Math.max(1, concurrency?.[stage] ?? 1)
   }
-
 }
 
 function deadLetter(
