@@ -2,8 +2,8 @@
 // pipeline's input schema is dead-lettered there with the zod message, and the producer goes on.
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { App } from '../src/index.js'
-import { type ProducerProgress, runProducer } from '../src/runtime/index.js'
+import { App, type ProducerProgress } from '../src/index.js'
+import { runProducer } from '../src/runtime/index.js'
 import { availableEngines, type EngineRun, startEngine } from './support/producer-engines.js'
 
 const app = new App('producers_two')
