@@ -148,8 +148,9 @@ describe('Flow semantics', () => {
       a = this.step(() => ({}), { next: ['b'] })
       b = this.step(() => ({}), { next: ['a'] })
     }
-    expect(() => new Cycle().startFrom('entry', { value: 1 })).toThrow(FlowDefinitionError)
-    expect(() => new Cycle().startFrom('entry', { value: 1 })).toThrow("flow 'Cycle': step 'a' leads back to itself (a cycle)")
+    // The types refuse this flow too (see test-d/flow-errors.test-d.ts); the casts reach the runtime check.
+    expect(() => new Cycle().startFrom('entry', { value: 1 } as never)).toThrow(FlowDefinitionError)
+    expect(() => new Cycle().startFrom('entry', { value: 1 } as never)).toThrow("flow 'Cycle': step 'a' leads back to itself (a cycle)")
     class Dangling extends Flow<{ value: number }> {
       // A name TypeScript accepts (`startFrom` is a key of the class) but that is not a step.
       a = this.step(() => ({}), { next: ['startFrom'] })
@@ -158,6 +159,8 @@ describe('Flow semantics', () => {
       "flow 'Dangling': step 'a' names next step 'startFrom', which is not a step of the flow",
     )
     const app = new App('flow_sem_bad')
-    expect(() => app.pipeline('bad', { input }, (_p, r) => r.subscribeFlow(new Cycle() as never)).graph()).toThrow(FlowDefinitionError)
+    expect(() => app.pipeline('bad', { input }, (_p, r) => r.subscribeFlow(new Cycle() as never) as never).graph()).toThrow(
+      FlowDefinitionError,
+    )
   })
 })
