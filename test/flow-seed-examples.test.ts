@@ -7,13 +7,13 @@ import { runPipeline } from '../src/runtime/index.js'
 
 // `@step` chain. The seed's decorators name each step's next step; the intent of the snippet is
 // first_step -> second_step (second_step reads first_step_result).
-export class StepChain extends Flow<{ value: number }> {
+class StepChain extends Flow<{ value: number }> {
   first_step = this.step(({ value }: { value: number }) => ({ first_step_result: value }), { next: ['second_step'] })
   second_step = this.step(({ first_step_result }: { first_step_result: number }) => ({ second_step_result: first_step_result }))
 }
 
 // The accumulating three-step flow, declared last step first as in the seed: order does not matter.
-export class Accumulating extends Flow<{ value: number }> {
+class Accumulating extends Flow<{ value: number }> {
   third_step = this.step(
     ({ value, first_step_result, second_step_result }: { value: number; first_step_result: number; second_step_result: number }) => ({
       flow_result: value + first_step_result + second_step_result, // which actually means value * 3
@@ -27,7 +27,7 @@ export class Accumulating extends Flow<{ value: number }> {
 
 // The branching flow: first_step has two next steps; the seed's steps return nothing, ours say
 // which keys they saw, to show that each branch runs on its own copy.
-export class Branching extends Flow<{ value: number }> {
+class Branching extends Flow<{ value: number }> {
   second_step_2 = this.step((record: { value: number }) => ({ seen_by_2: Object.keys(record).sort() }))
   second_step_1 = this.step((record: { value: number }) => ({ seen_by_1: Object.keys(record).sort() }))
   first_step = this.step(({ value }: { value: number }) => ({ root: value }), { next: ['second_step_1', 'second_step_2'] })
@@ -35,7 +35,7 @@ export class Branching extends Flow<{ value: number }> {
 
 // `start_from` inside a custom `__call__` (our `run`). The seed's calculate_stats returns a bare
 // number; ours returns the record `{ value }` that validate_data reads.
-export class StartFrom extends Flow<{ value: number }> {
+class StartFrom extends Flow<{ value: number }> {
   run(this: StartFrom, _input: { value: number }) {
     const resultFor2 = this.startFrom('calculate_stats', { value: 2 })
     const resultFor4 = this.startFrom('calculate_stats', { value: 4 })
@@ -46,7 +46,7 @@ export class StartFrom extends Flow<{ value: number }> {
 }
 
 // `save_result`: the seed's `__call__` returns `{ **result.first_step, **result.second_step }`.
-export class SaveResult extends Flow<{ value: number }> {
+class SaveResult extends Flow<{ value: number }> {
   run(this: SaveResult, input: { value: number }) {
     const result = this.startFrom('first_step', input)
     return { ...result.first_step, ...result.second_step }
@@ -57,18 +57,18 @@ export class SaveResult extends Flow<{ value: number }> {
 
 // The same flow without a custom run: its default output (the accumulated record at the last step)
 // is what the seed's `__call__` computes, and it follows subclass overrides.
-export class Powers extends Flow<{ value: number }> {
+class Powers extends Flow<{ value: number }> {
   second_step = this.step(({ value }: { value: number }) => ({ power3: value ** 3 }))
   first_step = this.step(({ value }: { value: number }) => ({ power2: value ** 2 }), { next: ['second_step'], saveResult: true })
 }
 
 // MyFlow2: inheritance redefines first_step; second_step, which it points to, is untouched.
-export class PowersOverride extends Powers {
+class PowersOverride extends Powers {
   override first_step = this.step(({ value }: { value: number }) => ({ power4: value ** 4 }), { next: ['second_step'], saveResult: true })
 }
 
 // MyFlow2 with `__reconect__`: a new third_step after second_step, and second_step saved.
-export class PowersReconnected extends Powers {
+class PowersReconnected extends Powers {
   third_step = this.step(({ value }: { value: number }) => ({ power4: value ** 4 }))
   protected override reconnect(): void {
     this.connect('second_step', 'third_step')
