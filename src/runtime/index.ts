@@ -19,7 +19,19 @@ export { redisConsumerDelivery, redisConsumerQueueLength } from './consumers/red
 export { type EngineModule, type EngineRunOptions, loadEngine, startRun } from './engine-registry.js'
 export type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, QueueStatus, RunOptions, StageCounters } from './engine-types.js'
 export { DEFAULT_PREFIX, queueName, redisKeys } from './keys.js'
+export {
+  findManifestPipeline,
+  loadManifest,
+  MANIFEST_VERSION,
+  type Manifest,
+  ManifestError,
+  type ManifestPipeline,
+  type ManifestStage,
+  manifestSchema,
+  parseManifest,
+} from './manifest.js'
 export { MemoryRun } from './memory/memory-run.js'
 export { connectRedis, maskUrl, RedisConnectionError, type RedisSettings } from './redis-connection.js'
 export { type RunResult, runPipeline, startMemoryRun } from './run-pipeline.js'
 export { checkWireSafe, decodeEnvelope, type Envelope, EnvelopeError, encodeEnvelope } from './wire.js'
+export { parseWorkerFlags, runWorkerMain, type WorkerFlags, type WorkerMainOptions } from './worker-main.js'
