@@ -7,12 +7,12 @@ import type { StairsTypeError } from './type-error.js'
 export type AnyRecord = Record<string, unknown>
 
 /**
- * `{ ...A, ...B }` as one flat mapped type: B wins on clashes. Flat (no `Omit & B`) so that a
- * chain of a hundred merges stays a chain of cheap mapped types and never nests intersections.
+ * `{ ...A, ...B }`: B wins on clashes, optional keys stay optional. A plain intersection when no key
+ * clashes (the common case), else `Omit<A, keyof B> & B`. Intersections flatten, so a chain of a
+ * hundred merges is one flat intersection whose property types never chain through the previous
+ * steps (a chain of mapped types did, and hit TS2589 near a hundred steps).
  */
-export type Merge<A, B> = {
-  [K in keyof A | keyof B]: K extends keyof B ? B[K] : K extends keyof A ? A[K] : never
-}
+export type Merge<A, B> = [keyof A & keyof B] extends [never] ? A & B : Omit<A, keyof B> & B
 
 /** Flattens a shape for display (hover, output types). Used only at output boundaries. */
 export type Prettify<T> = { [K in keyof T]: T[K] } & {}
@@ -51,10 +51,12 @@ export type CheckInput<S, I, Who extends string> = [MissingKeys<S, I>] extends [
     : StairsTypeError<`${Who} needs key ${KeyList<MistypedKeys<S, I>>} with another type than the record has`>
   : StairsTypeError<`${Who} needs key ${KeyList<MissingKeys<S, I>>}, which the record does not have`>
 
-/** Rejects functions whose declared result is not a record (numbers, strings, arrays). */
+/** Rejects functions whose result is not a record: arrays, and what a promise resolves to (numbers, strings). */
 export type CheckReturn<R, Who extends string> = [ReturnedRecord<R>] extends [readonly unknown[]]
   ? StairsTypeError<`${Who} must return a record (an object), not an array`>
-  : unknown
+  : [ReturnedRecord<R>] extends [object]
+    ? unknown
+    : StairsTypeError<`${Who} must return a record (an object), nothing or STOP`>
 
 /** A deep partial, for config overrides merged over a pipeline's defaults. */
 export type DeepPartial<T> = T extends readonly unknown[]
