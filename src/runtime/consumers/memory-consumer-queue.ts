@@ -8,6 +8,8 @@ interface Queue {
   items: string[]
   head: number
   reading: boolean
+  /** Records handed to the reader and not acked yet, oldest first: back to the queue on close. */
+  unacked: Map<string, string>
   wake: (() => void) | undefined
   sequence: number
 }
@@ -46,7 +48,12 @@ export class MemoryConsumerQueues {
         if (queue.items.length === queue.head && blockMs > 0) await this.arrival(queue, blockMs)
         const end = Math.min(queue.items.length, queue.head + max)
         const batch: QueuedRecord[] = []
-        for (let i = queue.head; i < end; i++) batch.push({ ref: String(++queue.sequence), record: JSON.parse(queue.items[i] as string) })
+        for (let i = queue.head; i < end; i++) {
+          const ref = String(++queue.sequence)
+          const json = queue.items[i] as string
+          queue.unacked.set(ref, json)
+          batch.push({ ref, record: JSON.parse(json) })
+        }
         queue.head = end
         if (queue.head === queue.items.length) {
           queue.items = []
@@ -57,13 +64,20 @@ export class MemoryConsumerQueues {
         }
         return batch
       },
-      // A memory queue hands a record out once; there is no process to crash between read and ack.
-      ack: async () => {},
+      ack: async (records) => {
+        for (const { ref } of records) queue.unacked.delete(ref)
+      },
       settledEmpty: async () => {
         await this.drain()
         return queue.items.length === queue.head
       },
       close: async () => {
+        // What the reader took and did not finish goes back to the front, in order.
+        if (queue.unacked.size) {
+          queue.items = [...queue.unacked.values(), ...queue.items.slice(queue.head)]
+          queue.head = 0
+          queue.unacked.clear()
+        }
         queue.reading = false
       },
     }
@@ -85,7 +99,7 @@ export class MemoryConsumerQueues {
   private queueOf(consumer: ConsumerRef): Queue {
     const key = `${consumer.app}.${consumer.name}`
     let queue = this.queues.get(key)
-    if (!queue) this.queues.set(key, (queue = { items: [], head: 0, reading: false, wake: undefined, sequence: 0 }))
+    if (!queue) this.queues.set(key, (queue = { items: [], head: 0, reading: false, unacked: new Map(), wake: undefined, sequence: 0 }))
     return queue
   }
 }

@@ -6,9 +6,11 @@ import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { InputError, StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../compiled-pipeline.js'
+import { redisConsumerDelivery } from '../consumers/redis-consumer-queue.js'
 import type { EngineRunOptions } from '../engine-registry.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
 import { describeError } from '../memory/stage-worker.js'
+import type { StageContext } from '../node-ops.js'
 import { connectRedis, type RedisSettings } from '../redis-connection.js'
 import { encodeEnvelope } from '../wire.js'
 import { checkContracts } from './contracts.js'
@@ -29,15 +31,20 @@ interface Running {
   readonly keys: PipelineKeys
 }
 
-/** Compiles pipelines for the redis engine; standalone consumers are not wired here yet. */
-export function compileForRedis(pipelines: readonly AnyPipeline[]): CompiledPipeline[] {
-  const context = {
-    deliver: (consumer: ConsumerRef): never => {
-      throw new StairsError(
-        'ENGINE',
-        `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
-      )
-    },
+/**
+ * Compiles pipelines for the redis engine. `deliver` hands records to standalone and iterator
+ * consumers (their own streams); admin helpers that never run stages leave it out.
+ */
+export function compileForRedis(pipelines: readonly AnyPipeline[], deliver?: StageContext['deliver']): CompiledPipeline[] {
+  const context: StageContext = {
+    deliver:
+      deliver ??
+      ((consumer: ConsumerRef): never => {
+        throw new StairsError(
+          'ENGINE',
+          `consumer '${consumer.app}.${consumer.name}' (${consumer.kind}) needs its own queue, which this run does not have`,
+        )
+      }),
   }
   return pipelines.map((pipeline) => new CompiledPipeline(pipeline, context))
 }
@@ -52,6 +59,7 @@ export class RedisRun implements PipelineRun {
   private readonly runTag = Math.random().toString(36).slice(2, 8)
   private sequence = 0
   private stopped = false
+  private delivery: StageContext['deliver'] | undefined
 
   private constructor(
     private readonly settings: StreamsSettings,
@@ -64,7 +72,7 @@ export class RedisRun implements PipelineRun {
     const settings = resolveSettings(options)
     const run = new RedisRun(settings, redis, await connectRedis(redis, 'producer'))
     try {
-      for (const compiled of compileForRedis(pipelines)) {
+      for (const compiled of compileForRedis(pipelines, (consumer, record) => run.deliverToConsumer(consumer, record))) {
         const key = `${compiled.app}.${compiled.name}`
         if (run.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
         const keys = pipelineKeys(compiled, settings.prefix)
@@ -77,6 +85,12 @@ export class RedisRun implements PipelineRun {
       throw error
     }
     return run
+  }
+
+  /** StageContext.deliver: appends the record to the consumer's own stream (consumers/redis-consumer-queue.ts). */
+  private deliverToConsumer(consumer: ConsumerRef, record: object): void | Promise<void> {
+    this.delivery ??= redisConsumerDelivery(this.writer ?? this.producer, this.settings.prefix)
+    return this.delivery(consumer, record)
   }
 
   private async startWorkers(options: EngineRunOptions): Promise<void> {
