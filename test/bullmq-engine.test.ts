@@ -108,6 +108,48 @@ describe('bullmq engine: standalone consumers', () => {
   })
 })
 
+describe('bullmq engine: stop and redelivery', () => {
+  it('gives up on a hung record after shutdownTimeoutMs; its job comes back to the next worker once its lock expires', async () => {
+    const app = new App('bq_stall')
+    let hang = true
+    const startedIn: string[] = []
+    const pl = app.pipeline('hung', { input: numbers }, (_p, r) =>
+      r
+        .subscribeFunc(({ n }) => ({ m: n }), { name: 'first' })
+        .subscribeFunc(
+          () => {
+            startedIn.push(hang ? 'first run' : 'second run')
+            return hang ? new Promise<{ late: boolean }>(() => {}) : { late: false }
+          },
+          { name: 'maybe_hang', asWorker: true },
+        ),
+    )
+    const tuning = { lockDurationMs: 1_000, stalledIntervalMs: 300 }
+    const first = await start([pl], { shutdownTimeoutMs: 200, bullmq: tuning })
+    await first.run.push('bq_stall.hung', { n: 7 })
+    while (startedIn.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    await first.run.stop() // resolves although the record never finished
+    expect(first.outputs).toEqual([])
+
+    hang = false
+    const engine = await loadEngine('bullmq')
+    const outputs: object[] = []
+    const second = await engine.startRun([pl], {
+      redis: { url, prefix: first.prefix },
+      bullmq: tuning,
+      onOutput: (_pipeline, record) => outputs.push(record),
+    })
+    try {
+      await second.drain()
+      expect(outputs).toEqual([{ n: 7, m: 7, late: false }])
+      expect(startedIn).toEqual(['first run', 'second run'])
+      expect(await second.deadLetters()).toEqual([])
+    } finally {
+      await second.stop()
+    }
+  })
+})
+
 describe('bullmq engine: failures', () => {
   const app = new App('bq_fail')
   const explode = ({ n }: { n: number }) => {

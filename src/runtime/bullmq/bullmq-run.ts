@@ -15,6 +15,7 @@ import { checkWireSafe, encodeEnvelope } from '../wire.js'
 import { type BullmqSettings, defaultRetry, resolveBullmqSettings } from './bullmq-settings.js'
 import { checkContracts } from './contracts.js'
 import { deadLettersOf, rejectInput } from './dead-letters.js'
+import { InFlightJobs } from './in-flight-jobs.js'
 import { StageProcessor } from './stage-processor.js'
 import { checkEnvelopeSize, counterScope, JOB_NAME, jobIdOf, type StageQueue, stageQueues } from './stage-queues.js'
 import { WorkerLog } from './worker-log.js'
@@ -35,6 +36,7 @@ export class BullmqRun implements PipelineRun {
   private readonly workers: Worker[] = []
   private readonly forwardQueues: Queue[] = []
   private readonly counters = new CounterBuffer()
+  private readonly inFlight = new InFlightJobs()
   private readonly runId = randomBytes(6).toString('hex')
   private sequence = 0
   private flushTimer: NodeJS.Timeout | undefined
@@ -127,6 +129,7 @@ export class BullmqRun implements PipelineRun {
     })
     const log = new WorkerLog(`pipeline '${compiled.name}', stage '${stage.stage}'`)
     worker.on('error', (error) => log.failure(error))
+    this.inFlight.watch(worker)
     this.workers.push(worker)
   }
 
@@ -190,17 +193,15 @@ export class BullmqRun implements PipelineRun {
   }
 
   private async shutdown(): Promise<void> {
-    // worker.close() lets in-flight jobs finish and takes no new ones; past the timeout, force.
-    const graceful = Promise.all(this.workers.map((worker) => worker.close()))
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = await Promise.race([
-      graceful.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), this.settings.shutdownTimeoutMs)
-      }),
-    ])
-    clearTimeout(timer)
-    if (timedOut) await Promise.all(this.workers.map((worker) => worker.close(true)))
+    // Take nothing new, let the jobs in hand finish (up to the timeout), then close. Past the
+    // timeout, close(true) stops renewing their locks: BullMQ redelivers them to another worker.
+    await Promise.all(this.workers.map((worker) => worker.pause(true)))
+    const settled = await this.inFlight.settled(this.settings.shutdownTimeoutMs)
+    if (!settled)
+      console.error(
+        `stairs bullmq worker: ${this.inFlight.size} in-flight record(s) did not finish within ${this.settings.shutdownTimeoutMs} ms; stopping anyway (they will be redelivered)`,
+      )
+    await Promise.all(this.workers.map((worker) => worker.close(true)))
     await this.close()
   }
 
