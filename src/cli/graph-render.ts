@@ -49,8 +49,9 @@ export function describeNode(node: GraphNode): string {
 /** The plan as text: one box per stage, an arrow naming the queue between consecutive stages. */
 export function renderPlan(plan: PipelinePlan): string {
   const rows = plan.stages.map((stage) =>
-    stage.nodes.map((node, i) => {
-      const previous = i > 0 ? stage.nodes[i - 1]?.id : undefined
+    stage.nodes.map((node) => {
+      // Inputs are shown only where they are not simply the node drawn just above (branches, joins).
+      const previous = plan.order[(plan.slotOf.get(node.id) ?? 0) - 1]?.id
       const from =
         node.inputs.length > 0 && !(node.inputs.length === 1 && node.inputs[0] === previous) ? `  <- ${node.inputs.join(', ')}` : ''
       return { left: `${node.id}${from}`, right: describeNode(node) }

@@ -55,7 +55,12 @@ function resolvePipelineSelector(project: CliProject, selector: string): AnyPipe
   const app = findApp(project, selector.slice(0, dot))
   const name = selector.slice(dot + 1)
   const pipeline = app.pipelines.get(name)
-  if (!pipeline) throw unknownName('pipeline', selector, [...app.pipelines.keys()].map((p) => `${app.name}.${p}`))
+  if (!pipeline)
+    throw unknownName(
+      'pipeline',
+      selector,
+      [...app.pipelines.keys()].map((p) => `${app.name}.${p}`),
+    )
   return [pipeline]
 }
 

@@ -1,7 +1,6 @@
 // stairs-admin's library: creates a project folder, or adds an app to the project around a folder.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { App } from '../dsl/app.js'
 import { isValidName } from '../names.js'
 import { CONFIG_FILE, findProjectRoot, ProjectError } from '../project/load-project.js'
 import { CliError, usageError } from './errors.js'
@@ -103,7 +102,7 @@ export function registerAppModule(source: string, module: string): string {
 const appModulePath = (app: string): string => `apps/${app}/index.ts`
 
 function appFilesFor(appName: string): Record<string, string> {
-  const input: appFiles.AppTemplateInput = { appName, hasProducers: typeof Reflect.get(App.prototype, 'producer') === 'function' }
+  const input: appFiles.AppTemplateInput = { appName }
   const dir = `apps/${appName}`
   return {
     [`${dir}/app.ts`]: appFiles.appModule(input),

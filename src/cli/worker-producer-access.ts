@@ -1,25 +1,43 @@
 // producer:init / producer:process for worker producers, with progress (batches done / total).
+
 import type { WorkerProducer } from '../producers/worker-producer.js'
+import { initWorkerProducer, processWorkerProducer } from '../producers/worker-producer-run.js'
 import type { PipelineRun } from '../runtime/engine-types.js'
 import type { RedisSettings } from '../runtime/redis-connection.js'
-import { CliError } from './errors.js'
+import { createProgress } from './progress.js'
 
 type AnyWorkerProducer = WorkerProducer<unknown, unknown, unknown>
 
-const notYet = (producer: AnyWorkerProducer): CliError =>
-  new CliError(`worker producer '${producer.app}.${producer.name}': this stairs version cannot run worker producers yet`)
+const label = (producer: AnyWorkerProducer): string => `${producer.app}.${producer.name}`
 
-/** Records the batch list in Redis (once). */
-export async function initWorkerProducerCli(producer: AnyWorkerProducer, _redis: RedisSettings, _args: readonly string[]): Promise<void> {
-  throw notYet(producer)
+/** Records the batch list in Redis (once; later calls report the list already there). */
+export async function initWorkerProducerCli(producer: AnyWorkerProducer, redis: RedisSettings, args: readonly string[]): Promise<void> {
+  const { created, total } = await initWorkerProducer(producer, redis, { args })
+  console.log(
+    created
+      ? `worker producer ${label(producer)}: ${total} batches recorded; run 'stairs producer:process ${label(producer)}' in one or more processes`
+      : `worker producer ${label(producer)}: already initialized with ${total} batches (nothing changed)`,
+  )
 }
 
-/** Claims batches until none is left, pushing their rows into `run`. */
+/** Claims batches until none is left, pushing their rows into `run`, with a bar of batches done. */
 export async function processWorkerProducerCli(
   producer: AnyWorkerProducer,
-  _run: PipelineRun,
-  _redis: RedisSettings,
-  _args: readonly string[],
+  run: PipelineRun,
+  redis: RedisSettings,
+  args: readonly string[],
 ): Promise<void> {
-  throw notYet(producer)
+  const abort = new AbortController()
+  process.once('SIGTERM', () => abort.abort())
+  process.once('SIGINT', () => abort.abort())
+  const progress = createProgress(`producer ${label(producer)}`, { unit: 'batches' })
+  const result = await processWorkerProducer(producer, run, redis, {
+    args,
+    signal: abort.signal,
+    onProgress: (p) => (p.batches ? progress.update(p.batches.done, p.batches.total) : undefined),
+  })
+  progress.finish(
+    `producer ${label(producer)}: this process pushed ${result.rows} rows from ${result.batches} batches` +
+      (result.reclaimed > 0 ? ` (${result.reclaimed} reclaimed from a dead process)` : ''),
+  )
 }

@@ -1,10 +1,8 @@
 // Files of a new app (project:new and app:new): app, flows, pipelines, producers, consumers and the
-// index the config loads. They use the producer API when this stairs version has it.
+// index the config loads.
 
 export interface AppTemplateInput {
   readonly appName: string
-  /** `app.producer` exists in this stairs version (else producers.ts exports a plain generator). */
-  readonly hasProducers: boolean
 }
 
 export const SAMPLE_SENTENCES: readonly string[] = [
@@ -31,21 +29,24 @@ import { App } from 'stairs'
 export const app = new App('${input.appName}', { config: { minWords: 1 } })
 `
 
-export const flowsModule = (): string => `// The steps that change records. Each takes the keys it needs and returns the keys it adds.
-import { STOP } from 'stairs'
+export const flowsModule = (): string => `// The steps that change records: a Flow runs its steps one after another inside one worker;
+// each step takes the keys it needs and returns the keys it adds (the compiler checks both).
+import { Flow, STOP } from 'stairs'
 import { app } from './app.js'
 
-/** Splits the text into lower-case words. */
-export const tokenize = ({ text }: { text: string }) => ({ words: text.toLowerCase().match(/[a-z']+/g) ?? [] })
+export class CountWords extends Flow<{ text: string }> {
+  /** Splits the text into lower-case words. */
+  tokenize = this.step(({ text }: { text: string }) => ({ words: text.toLowerCase().match(/[a-z']+/g) ?? [] }), { next: ['longEnough'] })
 
-/** Drops records with too few words (counted as filtered, not as errors). */
-export const longEnough = ({ words }: { words: string[] }) => (words.length >= app.config.minWords ? undefined : STOP)
+  /** Drops records with too few words (counted as filtered, not as errors). */
+  longEnough = this.step(({ words }: { words: string[] }) => (words.length >= app.config.minWords ? undefined : STOP), { next: ['count'] })
 
-/** Counts the words and finds the longest. */
-export const countWords = ({ words }: { words: string[] }) => ({
-  wordCount: words.length,
-  longest: words.reduce((a, w) => (w.length > a.length ? w : a), ''),
-})
+  /** Counts the words and finds the longest. */
+  count = this.step(({ words }: { words: string[] }) => ({
+    wordCount: words.length,
+    longest: words.reduce((a, w) => (w.length > a.length ? w : a), ''),
+  }))
+}
 `
 
 export const pipelinesModule =
@@ -53,15 +54,13 @@ export const pipelinesModule =
 import { z } from 'zod'
 import { app } from './app.js'
 import { saveCounts } from './consumers.js'
-import { countWords, longEnough, tokenize } from './flows.js'
+import { CountWords } from './flows.js'
 
 export const wordCount = app.pipeline('word_count', { input: z.object({ id: z.number(), text: z.string() }) }, (_p, sentence) =>
   sentence
-    .subscribeFunc(tokenize)
-    .subscribeFunc(longEnough)
-    .subscribeFunc(countWords, { asWorker: true })
+    .subscribeFlow(new CountWords())
     .make({ id: 'id', wordCount: 'wordCount', longest: 'longest' })
-    .subscribeConsumer(saveCounts),
+    .subscribeConsumer(saveCounts, { asWorker: true }),
 )
 `
 
@@ -81,36 +80,42 @@ export const saveCounts = app.consumer('save_counts', (record: { id: number; wor
 })
 `
 
-export function producersModule(input: AppTemplateInput): string {
-  const reader = `const dataFile = fileURLToPath(new URL('../../data/${input.appName}.jsonl', import.meta.url))
-
-/** Reads data/${input.appName}.jsonl, one record per line. */
-async function* readSentences(): AsyncGenerator<{ id: number; text: string }> {
-  const lines = createInterface({ input: createReadStream(dataFile), crlfDelay: Number.POSITIVE_INFINITY })
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line)
-}`
-  const imports = `import { createReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'`
-  if (!input.hasProducers) {
-    return `// Where records come from. Feed them with: stairs pipelines:run ${input.appName}.word_count --input data/${input.appName}.jsonl
-${imports}
-
-${reader}
-
-export { readSentences }
-`
-  }
-  return `// Where records come from: \`stairs producer:process ${input.appName}.sentences\` (or pipelines:run on memory).
-${imports}
+export const producersModule = (input: AppTemplateInput): string => `// Where records come from.
+//   stairs producer:process ${input.appName}.sentences        one process reads the file
+//   stairs producer:init ${input.appName}.sentence_pages      then any number of
+//   stairs producer:process ${input.appName}.sentence_pages   processes share its batches (Redis engines)
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { app } from './app.js'
 import { wordCount } from './pipelines.js'
 
-${reader}
+const dataFile = fileURLToPath(new URL('../../data/${input.appName}.jsonl', import.meta.url))
+const BATCH_SIZE = 4
 
-export const sentences = app.producer('sentences', { pipelines: [wordCount] }, readSentences)
-`
+/** data/${input.appName}.jsonl, one record per line. */
+async function readSentences(): Promise<{ id: number; text: string }[]> {
+  const lines = (await readFile(dataFile, 'utf8')).split('\\n').filter((line) => line.trim() !== '')
+  return lines.map((line) => JSON.parse(line))
 }
+
+export const sentences = app.producer('sentences', { pipelines: [wordCount] }, async function* () {
+  yield* await readSentences()
+})
+
+export const sentencePages = app.workerProducer(
+  'sentence_pages',
+  { pipeline: wordCount },
+  {
+    batches: async function* () {
+      const count = (await readSentences()).length
+      for (let start = 0; start < count; start += BATCH_SIZE) yield start
+    },
+    read: async function* (start: number) {
+      yield* (await readSentences()).slice(start, start + BATCH_SIZE)
+    },
+  },
+)
+`
 
 export const indexModule = (): string => `// What stairs.config.ts loads: the app, with its pipelines, producers and consumers declared.
 export { app } from './app.js'
