@@ -12,7 +12,11 @@ import { openRedisConsumerQueue } from './redis-consumer-queue.js'
 export type ConsumerSource = RedisSettings | PipelineRun
 
 export interface ConsumeOptions {
-  /** End once the queue is empty and nothing upstream is pending, instead of waiting for more. */
+  /**
+   * End once the queue is empty instead of waiting for more. On a memory run, records still in
+   * the run's stages count as pending; on Redis only the consumer's own queue does, so drain the
+   * pipeline first (or run this after the producers and workers are done).
+   */
   stopWhenEmpty?: boolean
   /** Ends the loop after the current record (e.g. on SIGTERM). */
   signal?: AbortSignal
