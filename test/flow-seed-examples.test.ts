@@ -70,9 +70,9 @@ class PowersOverride extends Powers {
 // MyFlow2 with `__reconect__`: a new third_step after second_step, and second_step saved.
 class PowersReconnected extends Powers {
   third_step = this.step(({ value }: { value: number }) => ({ power4: value ** 4 }))
-  protected override reconnect(): void {
-    this.connect('second_step', 'third_step')
-    this.saveResult('second_step')
+  // Returning the calls lets the type checker see the new wiring too.
+  override reconnect() {
+    return [this.connect('second_step', 'third_step'), this.saveResult('second_step')] as const
   }
 }
 
@@ -169,10 +169,8 @@ describe('Flow inheritance (acceptance 3)', () => {
   }
   class Inserted extends Base {
     double = this.step(({ middle }: { middle: number }) => ({ middle: middle * 2 }))
-    protected override reconnect(): void {
-      this.disconnect('middle', 'last')
-      this.connect('middle', 'double')
-      this.connect('double', 'last')
+    override reconnect() {
+      return [this.disconnect('middle', 'last'), this.connect('middle', 'double'), this.connect('double', 'last')] as const
     }
   }
 
@@ -183,6 +181,16 @@ describe('Flow inheritance (acceptance 3)', () => {
 
   it('reconnect can insert a step in the middle', () => {
     expect(new Inserted().startFrom('middle', { value: 2 })).toEqual({ last: { result: 41 } })
+  })
+
+  it('reconnect() may also just call connect (rewires at run time; the types keep the declared wiring)', () => {
+    class Untyped extends Base {
+      tail = this.step(({ value }: { value: number }) => ({ tail: value }))
+      override reconnect(): void {
+        this.connect('last', 'tail')
+      }
+    }
+    expect(new Untyped().startFrom('middle', { value: 1 })).toEqual({ tail: { tail: 1 } })
   })
 
   it('connect outside reconnect() is refused', () => {

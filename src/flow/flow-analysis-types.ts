@@ -3,7 +3,7 @@
 // `startFrom`'s result and the compile-time check are read. One walk per path; flows are small.
 import type { Merge, Prettify } from '../dsl/shape-types.js'
 import type { flowTypes } from './flow-contract.js'
-import type { InfoOf, StepInfo, StepKeys } from './step-types.js'
+import type { Connection, Disconnection, InfoOf, SaveMark, StepInfo, StepKeys } from './step-types.js'
 
 interface LastEvent<K, Own, Acc, Many> {
   readonly kind: 'last'
@@ -37,11 +37,31 @@ type NeedError<K extends string, I, Acc> = [MissingKeys<Acc, I>] extends [never]
     : ErrorEvent<`step '${K}' needs key '${MistypedKeys<Acc, I> & string}' with another type than earlier steps provide`>
   : ErrorEvent<`step '${K}' needs key '${MissingKeys<Acc, I> & string}', which no earlier step provides`>
 
+/** The rewiring a flow's `reconnect()` returns (its `connect`/`disconnect`/`saveResult` calls). */
+type Rewiring<F> = F extends { readonly [flowTypes]: { readonly rewiring: infer R } }
+  ? R extends readonly (infer Op)[]
+    ? Op
+    : never
+  : never
+type Connected<W, K> = W extends Connection<infer A, infer B> ? (A extends K ? B : never) : never
+type Disconnected<W, K> = W extends Disconnection<infer A, infer B> ? (A extends K ? B : never) : never
+type SaveFlag<W, K, S> = [Extract<W, SaveMark<K & string, boolean>>] extends [never]
+  ? S
+  : Extract<W, SaveMark<K & string, boolean>> extends SaveMark<infer _K, infer On>
+    ? On
+    : S
+
+/** What is known about step K once `reconnect()` has rewired it. */
+type EffectiveInfo<F, K extends keyof F> =
+  InfoOf<F[K]> extends StepInfo<infer I, infer O, infer N, infer S, infer M, infer A>
+    ? StepInfo<I, O, Exclude<N, Disconnected<Rewiring<F>, K>> | (Connected<Rewiring<F>, K> & string), SaveFlag<Rewiring<F>, K, S>, M, A>
+    : never
+
 /** Visits step K with record Acc; `Path` holds the steps already on this path (cycle guard). */
 type Visit<F, K extends string, Acc, Path extends string, Many extends boolean> = K extends Path
   ? ErrorEvent<`step '${K}' leads back to itself (a cycle)`>
   : K extends keyof F
-    ? VisitStep<F, K, InfoOf<F[K]>, Acc, Path, Many>
+    ? VisitStep<F, K, EffectiveInfo<F, K>, Acc, Path, Many>
     : never // a `next` naming no step is reported by NextErrors
 
 type VisitStep<F, K extends string, S, Acc, Path extends string, Many extends boolean> =
@@ -63,7 +83,7 @@ type VisitEach<F, N extends string, Acc, Path extends string, Many extends boole
   ? Visit<F, N, Acc, Path, Many>
   : never
 
-type NextNames<F> = { [K in StepKeys<F>]: InfoOf<F[K]>['next'] }[StepKeys<F>]
+type NextNames<F> = { [K in StepKeys<F>]: EffectiveInfo<F, K>['next'] }[StepKeys<F>]
 
 /** Steps that no other step names as next: where a flow starts. */
 export type RootSteps<F> = Exclude<StepKeys<F>, NextNames<F>>
@@ -75,7 +95,7 @@ type DeclaredInput<F> = F extends { readonly [flowTypes]: { readonly input: infe
 type FlowEvents<F> = VisitEach<F, RootSteps<F>, DeclaredInput<F>, never, false>
 
 type NextErrors<F> = {
-  [K in StepKeys<F>]: Exclude<InfoOf<F[K]>['next'], StepKeys<F>> extends infer U
+  [K in StepKeys<F>]: Exclude<EffectiveInfo<F, K>['next'], StepKeys<F>> extends infer U
     ? U extends string
       ? `step '${K}' names next step '${U}', which is not a step of the flow`
       : never

@@ -8,7 +8,7 @@ import { type FlowPipelineStep, type FlowRuntime, flowTypes, toPipelineStep } fr
 import { runAsComponent, startFromStep } from './flow-entry.js'
 import { FlowDefinitionError } from './flow-errors.js'
 import { StepDefinition } from './step.js'
-import type { Step, StepInput, StepKeys } from './step-types.js'
+import type { Connection, Disconnection, RewireOp, SaveMark, Step, StepInput, StepKeys } from './step-types.js'
 
 /** Options of `this.step(...)` and `this.fanOut(...)`. */
 export interface StepOptions<N extends string, S extends boolean> {
@@ -19,9 +19,11 @@ export interface StepOptions<N extends string, S extends boolean> {
 }
 
 /** The phantom's shape; a named interface because `this` may not appear inside a type literal. */
-export interface FlowShapes<I, F> {
+export interface FlowShapes<I, F, R> {
   readonly input: I
   readonly output: FlowResult<F>
+  /** What `reconnect()` returns: the rewiring the type-level walk applies. */
+  readonly rewiring: R
 }
 
 type IsAsync<R> = [Extract<R, PromiseLike<unknown> | AsyncIterable<unknown>>] extends [never] ? false : true
@@ -42,7 +44,7 @@ type StartCheck<F, K extends string, D> = [StartFromErrors<F, K, D>] extends [ne
  */
 export abstract class Flow<I extends object> implements FlowRuntime {
   /** Phantom: the flow's input and output shapes (type-level only). */
-  declare readonly [flowTypes]: FlowShapes<I, this>
+  declare readonly [flowTypes]: FlowShapes<I, this, ReturnType<this['reconnect']>>
 
   #plan: FlowPlan | undefined
   #wiring: Wiring | undefined
@@ -83,20 +85,29 @@ export abstract class Flow<I extends object> implements FlowRuntime {
     return startFromStep((this as Flow<object>).compiled(), this as object, step, data as object) as never
   }
 
-  /** Override to rewire the inherited steps with `connect`, `disconnect` and `saveResult`. */
-  protected reconnect(): void {}
+  /**
+   * Override to rewire the inherited steps with `connect`, `disconnect` and `saveResult`. Return
+   * their results, so that the type checker sees the new wiring too:
+   * @example
+   * override reconnect() {
+   *   return [this.connect('second', 'third'), this.saveResult('second')] as const
+   * }
+   * Public only so the types can read what it returns; the flow calls it once, when first used.
+   */
+  reconnect(): readonly RewireOp[] | void {}
 
   /** Inside `reconnect()`: makes `to` a next step of `from`. */
-  protected connect(from: keyof this & string, to: keyof this & string): void {
+  protected connect<const A extends keyof this & string, const B extends keyof this & string>(from: A, to: B): Connection<A, B> {
     const wiring = this.rewiring('connect')
     requireStep(wiring, from, 'connect: step')
     requireStep(wiring, to, 'connect: step')
     const next = wiring.next.get(from) as string[]
     if (!next.includes(to)) next.push(to)
+    return Object.freeze({ kind: 'connect', from, to })
   }
 
   /** Inside `reconnect()`: removes `to` from the next steps of `from`. */
-  protected disconnect(from: keyof this & string, to: keyof this & string): void {
+  protected disconnect<const A extends keyof this & string, const B extends keyof this & string>(from: A, to: B): Disconnection<A, B> {
     const wiring = this.rewiring('disconnect')
     requireStep(wiring, from, 'disconnect: step')
     const next = wiring.next.get(from) as string[]
@@ -104,13 +115,16 @@ export abstract class Flow<I extends object> implements FlowRuntime {
       from,
       next.filter((name) => name !== to),
     )
+    return Object.freeze({ kind: 'disconnect', from, to })
   }
 
-  /** Inside `reconnect()`: makes `startFrom` return the step's accumulated record. */
-  protected saveResult(step: keyof this & string, save = true): void {
+  /** Inside `reconnect()`: makes `startFrom` return the step's accumulated record (or stop it). */
+  protected saveResult<const S extends keyof this & string, const On extends boolean = true>(step: S, save?: On): SaveMark<S, On> {
     const wiring = this.rewiring('saveResult')
     requireStep(wiring, step, 'saveResult: step')
-    wiring.saveResult.set(step, save)
+    const on = (save ?? true) as On
+    wiring.saveResult.set(step, on)
+    return Object.freeze({ kind: 'saveResult', step, save: on })
   }
 
   [toPipelineStep](): FlowPipelineStep {

@@ -30,14 +30,39 @@ export interface AnyStep {
   readonly [stepTypes]: object
 }
 
-/**
- * The names of a flow's steps: its fields holding steps. `run` is never a step; skipping it lets a
- * custom `run` that calls `this.startFrom(...)` have its return type inferred without a cycle.
- */
-export type StepKeys<F> = { [K in Exclude<keyof F, 'run'>]: F[K] extends AnyStep ? K : never }[Exclude<keyof F, 'run'>] & string
+/** Methods of a flow that are never steps. Skipping `run` lets a custom `run` that calls
+ * `this.startFrom(...)` have its return type inferred without a cycle. */
+type NotSteps = 'run' | 'reconnect' | 'startFrom'
+
+/** The names of a flow's steps: its fields holding steps. */
+export type StepKeys<F> = { [K in Exclude<keyof F, NotSteps>]: F[K] extends AnyStep ? K : never }[Exclude<keyof F, NotSteps>] & string
 
 /** What is known about a step type. */
 export type InfoOf<T> = T extends Step<infer I, infer O, infer N, infer S, infer M, infer A> ? StepInfo<I, O, N, S, M, A> : never
 
 /** The record step `K` of flow `F` needs. */
 export type StepInput<F, K extends keyof F> = InfoOf<F[K]>['input']
+
+/** What `connect(from, to)` returns: return it from `reconnect()` so the types see the new edge. */
+export interface Connection<A extends string, B extends string> {
+  readonly kind: 'connect'
+  readonly from: A
+  readonly to: B
+}
+
+/** What `disconnect(from, to)` returns. */
+export interface Disconnection<A extends string, B extends string> {
+  readonly kind: 'disconnect'
+  readonly from: A
+  readonly to: B
+}
+
+/** What `saveResult(step, on)` returns. */
+export interface SaveMark<S extends string, On extends boolean> {
+  readonly kind: 'saveResult'
+  readonly step: S
+  readonly save: On
+}
+
+/** Any rewiring a `reconnect()` may return. */
+export type RewireOp = Connection<string, string> | Disconnection<string, string> | SaveMark<string, boolean>
