@@ -10,8 +10,10 @@ import { parseOptions } from '../options.js'
 const codegenDir = new URL('../../../codegen/', import.meta.url)
 const schema = z.object({ check: z.boolean().optional(), watch: z.boolean().optional(), project: z.string().optional() })
 
-type RegisterCodegen = (program: Command) => void
-type RunCodegen = (options: { root: string; check?: boolean; watch?: boolean }) => Promise<unknown>
+type RegisterCodegen = (program: Command) => Command
+type RunCodegen = (options: { project: string; check?: boolean }) => Promise<unknown>
+
+const EXAMPLES = '\nExamples:\n  $ stairs codegen\n  $ stairs codegen --check\n'
 
 /** True when the codegen package provides its own commander command. */
 export const hasCodegenCommand = (): boolean => existsSync(new URL('command.ts', codegenDir))
@@ -21,7 +23,7 @@ export async function registerCodegenFromPackage(program: Command): Promise<void
   const specifier = new URL('command.ts', codegenDir).href
   const module = (await import(specifier)) as { registerCodegenCommand?: RegisterCodegen }
   if (typeof module.registerCodegenCommand !== 'function') throw new CliError('codegen/command.ts exports no registerCodegenCommand')
-  module.registerCodegenCommand(program)
+  module.registerCodegenCommand(program).addHelpText('after', EXAMPLES)
 }
 
 /** `stairs codegen [--check] [--watch] [--project DIR]` */
@@ -32,14 +34,15 @@ export function registerCodegen(program: Command): void {
     .option('--check', 'write nothing; exit non-zero and list the stale files when generated/ is out of date')
     .option('--watch', 'regenerate when a source file changes')
     .option('--project <dir>', 'the project folder (default: found from the working directory)')
-    .addHelpText('after', '\nExamples:\n  $ stairs codegen\n  $ stairs codegen --check\n')
+    .addHelpText('after', EXAMPLES)
     .action(async (raw: unknown) => {
       const options = parseOptions(schema, raw)
-      const root = options.project ?? (await commandProject()).root
+      if (options.watch) throw new CliError('stairs codegen --watch needs the codegen package of this checkout (codegen/command.ts)')
+      const project = options.project ?? (await commandProject()).root
       if (!existsSync(new URL('index.ts', codegenDir)))
         throw new CliError('stairs codegen is not available in this version of stairs (stairs/codegen is missing)')
       const module = (await import(new URL('index.ts', codegenDir).href)) as { runCodegen?: RunCodegen }
       if (typeof module.runCodegen !== 'function') throw new CliError('stairs/codegen exports no runCodegen')
-      await module.runCodegen({ root, check: options.check === true, watch: options.watch === true })
+      await module.runCodegen({ project, check: options.check === true })
     })
 }
