@@ -1,8 +1,9 @@
 // queues.ts: every stage queue's name as a literal constant, with the payload it carries.
 
 import type { GenModel } from '../model.js'
-import { propertyKey } from '../types/shape-printer.js'
 import { quote, TS_BANNER } from './banner.js'
+
+const key = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quote(name))
 
 export function emitQueues(model: GenModel): string {
   const used = new Set(model.apps.flatMap((a) => a.pipelines.flatMap((p) => p.stages.flatMap((s) => s.payload))))
@@ -11,10 +12,10 @@ export function emitQueues(model: GenModel): string {
   lines.push('\n/** Queue names by app, pipeline and stage: `app.pipeline.stage`. */')
   lines.push('export const queues = {')
   for (const app of model.apps) {
-    lines.push(`  ${propertyKey(app.name)}: {`)
+    lines.push(`  ${key(app.name)}: {`)
     for (const pl of app.pipelines) {
-      lines.push(`    ${propertyKey(pl.name)}: {`)
-      for (const stage of pl.stages) lines.push(`      ${propertyKey(stage.id)}: ${quote(stage.queue)},`)
+      lines.push(`    ${key(pl.name)}: {`)
+      for (const stage of pl.stages) lines.push(`      ${key(stage.id)}: ${quote(stage.queue)},`)
       lines.push('    },')
     }
     lines.push('  },')
