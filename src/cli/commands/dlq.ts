@@ -11,9 +11,9 @@ import { pipelineId, selectPipelines } from '../project-context.js'
 const listSchema = z.object({ engine: engineOption, limit: positiveInt('limit').default(100), json: z.boolean().optional() })
 const replaySchema = z.object({ engine: engineOption, id: z.array(z.string().min(1)).optional() })
 
-/** One dead letter in one line: where, which record, how many attempts, why. */
+/** One dead letter in one line: where, which record, how many attempts, why (a multi-line zod message folded). */
 export const formatDeadLetter = (d: DeadLetter): string =>
-  `${d.at}  ${d.app}.${d.pipeline}  stage ${d.stage}  id ${d.id}  attempts ${d.attempts}  ${d.error.name}: ${d.error.message}`
+  `${d.at}  ${d.app}.${d.pipeline}  stage ${d.stage}  id ${d.id}  attempts ${d.attempts}  ${d.error.name}: ${d.error.message.replace(/\s*\n\s*/g, ' ')}`
 
 /** `stairs dlq:list` and `stairs dlq:replay` */
 export function registerDlq(program: Command): void {
@@ -69,6 +69,11 @@ export function registerDlq(program: Command): void {
         replayed += await replay([pipeline], redis, options.id)
         progress.update(replayed)
       }
-      progress.finish(`replayed ${replayed} dead letters of ${pipelines.map(pipelineId).join(', ')}`)
+      const total = totals.reduce((a, b) => a + b, 0)
+      const left = (await Promise.all(pipelines.map(async (p) => (await list([p], redis)).length))).reduce((a, b) => a + b, 0)
+      progress.finish(
+        `replayed ${replayed} of ${total} dead letters of ${pipelines.map(pipelineId).join(', ')}` +
+          (left > 0 ? ` (${left} stay in the dead-letter queue: they still fail, e.g. their input schema)` : ''),
+      )
     })
 }

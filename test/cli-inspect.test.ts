@@ -1,0 +1,75 @@
+// Acceptance 2 of the CLI: inspect:status and inspect:monitor show what the test pushed, in the
+// seed's layout; dlq:list / dlq:replay show and resend what failed. Real Redis, real processes.
+import { appendFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, scaffoldLinkedProject, tempDir } from './support/cli.js'
+import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
+
+const temp = tempDir('inspect')
+const prefix = uniquePrefix('cli-inspect')
+let project: string
+let env: Record<string, string>
+
+beforeAll(async () => {
+  env = { REDIS_URL: await redisUrl(), STAIRS_REDIS_PREFIX: prefix }
+  project = await scaffoldLinkedProject(temp.dir, 'demo')
+  // One row the input schema refuses (id is not a number): it becomes a dead letter.
+  appendFileSync(path.join(project, 'data/demo.jsonl'), `${JSON.stringify({ id: 'eleven', text: 'not a number' })}\n`)
+})
+afterAll(async () => {
+  await deletePrefix(env.REDIS_URL as string, prefix)
+  temp.cleanup()
+})
+
+const stairs = (...args: string[]) => runCli('stairs', [...args, '--engine', 'redis'], { cwd: project, env })
+
+describe('inspect and dlq on the redis engine', () => {
+  it('inspect:status shows each queue with its exact length and its trend', async () => {
+    for (let i = 0; i < 2; i++) expect((await stairs('producer:process', 'demo.sentences')).code).toBe(0)
+    const { code, stdout } = await stairs('inspect:status', 'demo', '--interval', '200')
+    expect(code).toBe(0)
+    expect(stdout).toBe(
+      [
+        'Queue: demo.word_count.input',
+        'Amount of jobs: 20',
+        'Queue is not changing',
+        '',
+        'Queue: demo.word_count.save_counts',
+        'Amount of jobs: 0',
+        'Queue is not changing',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('inspect:monitor prints a table per stage: waiting, rates, failed, dead-lettered', async () => {
+    const { code, stdout } = await stairs('inspect:monitor', 'demo.word_count', '--once', '--interval', '200')
+    expect(code).toBe(0)
+    const lines = stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^redis at redis:\/\/.+, \d\d:\d\d:\d\d \(every 200 ms\)$/)
+    expect(lines[1]?.split(/\s{2,}/)).toEqual(['Queue', 'Waiting', 'In progress', 'Added/s', 'Processed/s', 'Failed', 'Dead-lettered'])
+    expect(lines[2]?.split(/\s+/)).toEqual(['demo.word_count.input', '20', '0', '0.0', '0.0', '0', '0'])
+    expect(lines[3]?.split(/\s+/)).toEqual(['demo.word_count.save_counts', '0', '0', '0.0', '0.0', '0', '0'])
+    const twice = await stairs('inspect:monitor', 'demo', '--iterations', '2', '--interval', '100')
+    expect(twice.stdout.match(/^Queue +Waiting/gm)).toHaveLength(2)
+  })
+
+  it('dlq:list shows the refused rows with the zod message; dlq:replay keeps those that still fail', async () => {
+    const list = await stairs('dlq:list', 'demo.word_count')
+    expect(list.code).toBe(0)
+    const rows = list.stdout.trim().split('\n')
+    expect(rows).toHaveLength(2) // one refused row per producer run
+    expect(rows[0]).toMatch(/demo\.word_count {2}stage input {2}id \S+ {2}attempts 1 {2}InputError: .*id.*expected number/)
+    expect(list.stderr).toContain('2 dead letters in demo.word_count')
+    const json = await stairs('dlq:list', 'demo.word_count', '--json', '--limit', '1')
+    expect(JSON.parse(json.stdout.trim())).toMatchObject({ app: 'demo', pipeline: 'word_count', stage: 'input' })
+    const replay = await stairs('dlq:replay', 'demo.word_count')
+    expect(replay.code).toBe(0)
+    // Rows refused by the input schema fail it again: they stay, and the command says so.
+    expect(replay.stderr).toContain(
+      'replayed 0 of 2 dead letters of demo.word_count (2 stay in the dead-letter queue: they still fail, e.g. their input schema)',
+    )
+    expect((await stairs('dlq:list', 'demo.word_count')).stdout.trim().split('\n')).toHaveLength(2)
+  })
+})
