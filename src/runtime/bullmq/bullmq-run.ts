@@ -1,7 +1,7 @@
 // A run on the bullmq engine: a producer side (push into the first stage's queue, stats, dead
 // letters) and, unless told otherwise, one BullMQ Worker per stage in this process.
 import { randomBytes } from 'node:crypto'
-import { Queue, Worker } from 'bullmq'
+import { type JobsOptions, Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
@@ -19,6 +19,17 @@ import { InFlightJobs } from './in-flight-jobs.js'
 import { StageProcessor } from './stage-processor.js'
 import { checkEnvelopeSize, counterScope, JOB_NAME, jobIdOf, type StageQueue, stageQueues } from './stage-queues.js'
 import { WorkerLog } from './worker-log.js'
+
+/** Records queued per addBulk by feed(). */
+const FEED_CHUNK = 500
+
+interface FirstStageJob {
+  readonly name: string
+  readonly data: string
+  readonly opts: JobsOptions
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Job states that mean "not finished yet" for drain(). */
 const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const
@@ -135,36 +146,64 @@ export class BullmqRun implements PipelineRun {
 
   async push(pipeline: string, record: unknown, id?: string): Promise<void> {
     const running = this.get(pipeline)
+    const job = await this.prepare(running, record, id)
+    if (job) await this.enqueue(running, [job])
+  }
+
+  /** Like push for each record, but queued with addBulk in chunks (one round trip per chunk). */
+  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
+    const running = this.get(pipeline)
+    let chunk: FirstStageJob[] = []
+    let count = 0
+    try {
+      for await (const record of source) {
+        count++
+        const job = await this.prepare(running, record, undefined)
+        if (job) chunk.push(job)
+        if (chunk.length >= FEED_CHUNK) {
+          await this.enqueue(running, chunk)
+          chunk = []
+        }
+      }
+    } finally {
+      // What was accepted before a failure (an oversize record) is queued, as push would have.
+      if (chunk.length) await this.enqueue(running, chunk)
+    }
+    return count
+  }
+
+  /** Validates and encodes an input record; a refused one is dead-lettered (undefined). */
+  private async prepare(running: Running, record: unknown, id: string | undefined): Promise<FirstStageJob | undefined> {
     if (this.stopping) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const messageId = id ?? `${this.runId}-${++this.sequence}`
+    const where = `${running.compiled.name}/input`
     const checked = running.compiled.validate(record)
     let data: string
     try {
       if (!checked.ok) throw Object.assign(new Error(checked.message), { name: 'InputError' })
-      checkWireSafe(checked.record, `${running.compiled.name}/input`)
-      data = encodeEnvelope(messageId, [checked.record], undefined, `${running.compiled.name}/input`)
+      checkWireSafe(checked.record, where)
+      data = encodeEnvelope(messageId, [checked.record], undefined, where)
     } catch (error) {
       await this.guard(rejectInput(this.producer, running.scope, messageId, error, record))
       this.counters.pipeline(running.scope, 'rejected')
       this.counters.pipeline(running.scope, 'deadLettered')
-      return
+      return undefined
     }
     checkEnvelopeSize(data, `pipeline '${running.compiled.name}', push`, messageId, this.settings.maxRecordBytes)
-    const stage = running.stages[0] as StageQueue
     const jobId = jobIdOf(messageId)
+    // An explicit id is remembered for a while after its job completed, so a replay is dropped.
     const opts = id ? { jobId, deduplication: { id: jobId, ttl: this.settings.dedupeWindowMs } } : { jobId }
-    await this.guard((running.queues[0] as Queue).add(JOB_NAME, data, opts))
-    this.counters.stage(running.scope, stage.stage, 'added')
-    this.counters.pipeline(running.scope, 'in')
+    return { name: JOB_NAME, data, opts: { ...(running.stages[0] as StageQueue).jobOptions, ...opts } }
   }
 
-  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
-    let count = 0
-    for await (const record of source) {
-      await this.push(pipeline, record)
-      count++
-    }
-    return count
+  private async enqueue(running: Running, jobs: FirstStageJob[]): Promise<void> {
+    const queue = running.queues[0] as Queue
+    const [only] = jobs
+    await this.guard<unknown>(jobs.length === 1 && only ? queue.add(only.name, only.data, only.opts) : queue.addBulk(jobs))
+    this.counters.stage(running.scope, (running.stages[0] as StageQueue).stage, 'added', jobs.length)
+    this.counters.pipeline(running.scope, 'in', jobs.length)
+    const capacity = this.options.queueCapacity
+    if (capacity !== undefined) while ((await this.waiting(running.compiled.name)) > capacity) await sleep(20)
   }
 
   async waiting(pipeline: string): Promise<number> {
@@ -182,7 +221,7 @@ export class BullmqRun implements PipelineRun {
           if (pending) break
         }
       if (pending === 0) break
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await sleep(20)
     }
     await this.flushCounters()
   }
