@@ -7,7 +7,7 @@ export class BoundedQueue<T> {
   private items: T[] = []
   private head = 0
   private closed = false
-  private taker: ((batch: T[] | undefined) => void)[] = []
+  private takers: (() => void)[] = []
   private roomWaiters: (() => void)[] = []
 
   constructor(
@@ -22,27 +22,32 @@ export class BoundedQueue<T> {
   /** Adds an item; the promise (if any) resolves when there is room again. */
   push(item: T): void | Promise<void> {
     this.items.push(item)
-    const taker = this.taker.shift()
-    if (taker) taker(this.takeNow())
+    // Wake one waiting taker, which takes when it resumes (a microtask later): by then a producer
+    // running synchronously has usually pushed a whole batch, not one item.
+    const wake = this.takers.shift()
+    if (wake) wake()
     if (this.size < this.capacity) return
     return new Promise((resolve) => this.roomWaiters.push(resolve))
   }
 
-  /** Up to `batchSize` items; waits while empty; undefined once closed and empty. */
-  take(): T[] | Promise<T[] | undefined> | undefined {
-    if (this.size > 0) return this.takeNow()
+  /**
+   * Up to `max` items (at most the batch size); waits while empty; undefined once closed and empty.
+   * Synchronous when items are there, so a busy consumer never waits on a microtask.
+   */
+  take(max = this.batchSize): T[] | Promise<T[] | undefined> | undefined {
+    if (this.size > 0) return this.takeNow(max)
     if (this.closed) return undefined
-    return new Promise((resolve) => this.taker.push(resolve))
+    return new Promise<void>((resolve) => this.takers.push(resolve)).then(() => this.take(max))
   }
 
   /** No more items will come: waiting takers get `undefined`. */
   close(): void {
     this.closed = true
-    for (const taker of this.taker.splice(0)) taker(undefined)
+    for (const wake of this.takers.splice(0)) wake()
   }
 
-  private takeNow(): T[] {
-    const end = Math.min(this.items.length, this.head + this.batchSize)
+  private takeNow(max: number): T[] {
+    const end = Math.min(this.items.length, this.head + Math.min(max, this.batchSize))
     const batch = this.items.slice(this.head, end)
     this.head = end
     if (this.head === this.items.length) {

@@ -12,12 +12,16 @@ import { BoundedQueue } from './bounded-queue.js'
 import { describeError, type MemoryMessage, StageWorker } from './stage-worker.js'
 
 const BATCH = 64
+// Records a sync `feed` queues between two yields to the stages.
+const FEED_YIELD = 64
 
 interface Running {
   readonly compiled: CompiledPipeline
   readonly workers: StageWorker[]
   readonly counters: PipelineCounters
   sequence: number
+  /** `app.pipeline:`, the prefix of generated message ids. */
+  readonly idPrefix: string
   /** Message ids pushed with an explicit id (worker producers), to drop replayed duplicates. */
   seen?: Set<string>
 }
@@ -46,22 +50,50 @@ export class MemoryRun implements PipelineRun {
         workers: [],
         counters: { in: 0, out: 0, filtered: 0, deadLettered: 0, rejected: 0 },
         sequence: 0,
+        idPrefix: `${key}:`,
       }
       compiled.stages.forEach((stage, index) => {
         const queue = new BoundedQueue<MemoryMessage>(options.queueCapacity ?? 10_000, BATCH)
         const retry = compiled.retryFor(index, options.retry ?? DEFAULT_RETRY)
-        running.workers.push(new StageWorker(compiled, index, queue, this.hostFor(running), retry))
-        for (let i = 0; i < this.concurrencyOf(`${compiled.name}/${stage.stage.id}`); i++)
-          this.loops.push(running.workers[index]?.loop() as Promise<void>)
+        const concurrency = this.concurrencyOf(`${compiled.name}/${stage.stage.id}`)
+        running.workers.push(new StageWorker(compiled, index, queue, this.hostFor(running), retry, concurrency))
+        for (let i = 0; i < concurrency; i++) this.loops.push(running.workers[index]?.loop() as Promise<void>)
       })
       this.running.set(key, running)
     }
   }
 
   async push(pipeline: string, record: unknown, id?: string): Promise<void> {
+    const wait = this.admit(this.get(pipeline), record, id)
+    if (wait) await wait
+  }
+
+  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
     const running = this.get(pipeline)
+    let count = 0
+    if (Symbol.iterator in source) {
+      // A sync source waits when the input queue is full, else yields once per batch so the
+      // stages run while records are young (short-lived garbage is cheap, a full queue is not).
+      for (const record of source) {
+        const wait = this.admit(running, record, undefined)
+        count++
+        if (wait) await wait
+        else if (count % FEED_YIELD === 0) await undefined
+      }
+      return count
+    }
+    for await (const record of source) {
+      const wait = this.admit(running, record, undefined)
+      count++
+      if (wait) await wait
+    }
+    return count
+  }
+
+  /** Validates and queues one input record; returns a promise only when the input queue is full. */
+  private admit(running: Running, record: unknown, id: string | undefined): void | Promise<void> {
     if (id !== undefined && this.isDuplicate(running, id)) return
-    const messageId = id ?? `${pipeline}:${++running.sequence}`
+    const messageId = id ?? running.idPrefix + ++running.sequence
     const checked = running.compiled.validate(record)
     if (!checked.ok) {
       running.counters.rejected++
@@ -70,7 +102,7 @@ export class MemoryRun implements PipelineRun {
       return
     }
     try {
-      checkWireSafe(checked.record, `${pipeline}/input`)
+      checkWireSafe(checked.record, `${running.compiled.name}/input`)
     } catch (error) {
       running.counters.rejected++
       running.counters.deadLettered++
@@ -78,17 +110,7 @@ export class MemoryRun implements PipelineRun {
       return
     }
     running.counters.in++
-    const wait = this.enqueue(running, 0, { id: messageId, payload: checked.record, attempt: 0 })
-    if (wait) await wait
-  }
-
-  async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
-    let count = 0
-    for await (const record of source) {
-      await this.push(pipeline, record)
-      count++
-    }
-    return count
+    return this.enqueue(running, 0, { id: messageId, payload: checked.record, attempt: 0 })
   }
 
   async waiting(pipeline: string): Promise<number> {

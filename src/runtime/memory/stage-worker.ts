@@ -39,6 +39,8 @@ export class StageWorker {
     readonly queue: BoundedQueue<MemoryMessage>,
     private readonly host: StageHost,
     private readonly retry: RetryPolicy,
+    /** How many loops run this stage (each calls `loop`). */
+    private readonly concurrency = 1,
   ) {
     this.program = pipeline.stages[index] as StageProgram
     this.last = index === pipeline.stages.length - 1
@@ -50,14 +52,19 @@ export class StageWorker {
 
   async loop(): Promise<void> {
     for (;;) {
-      const taken = this.queue.take()
-      const batch = taken && 'then' in taken ? await taken : taken
+      const taken = this.queue.take(this.takeLimit())
+      const batch = taken instanceof Promise ? await taken : taken
       if (!batch) return
-      for (const message of batch) {
-        const done = this.process(message)
+      for (let i = 0; i < batch.length; i++) {
+        const done = this.process(batch[i] as MemoryMessage)
         if (done) await done
       }
     }
+  }
+
+  /** One loop takes a whole batch; several share what is queued, so async work overlaps. */
+  private takeLimit(): number {
+    return this.concurrency === 1 ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(this.queue.size / this.concurrency))
   }
 
   private process(message: MemoryMessage): void | Promise<void> {
