@@ -50,7 +50,7 @@ export abstract class Flow<I extends object> implements FlowRuntime {
   #wiring: Wiring | undefined
 
   /** The flow's name in node labels and errors: its class name. */
-  get flowName(): string {
+  protected get flowName(): string {
     return this.constructor.name || 'Flow'
   }
 
