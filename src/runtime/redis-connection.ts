@@ -81,6 +81,9 @@ export async function connectRedis(settings: RedisSettings, role: 'producer' | '
     // "Connection is closed" hides the cause; the error event saw it (ECONNREFUSED, WRONGPASS).
     throw redisFailure(settings, lastError ?? error)
   }
+  // Once connected, a producer reconnects in the background after losing Redis (a restart), while
+  // its commands keep failing fast (no offline queue) until Redis is back.
+  if (role === 'producer') client.options.retryStrategy = (times) => Math.min(50 * 2 ** times, 1000)
   return client
 }
 
