@@ -1,0 +1,97 @@
+// Every generated worker entrypoint, run as its own process on the memory engine (JSON lines in,
+// JSON lines out), produces the records that running the pipeline directly produces.
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { App } from '../src/index.js'
+import { importTs } from '../src/project/load-project.js'
+import { loadManifest } from '../src/runtime/manifest.js'
+import { runPipeline } from '../src/runtime/run-pipeline.js'
+import { CODEGEN_FIXTURE, REPO, runTs } from './support/codegen-project.js'
+
+/** Sample inputs per `app.pipeline`; a new generated worker needs an entry here. */
+const SAMPLES: Record<string, unknown[]> = {
+  'quickstart.word_stats': [
+    { author: 'ada', text: 'Pipelines should fail at compile time.' },
+    { author: 'ken', text: 'ok' },
+    { author: 'bad' },
+  ],
+  'analytics.ingest': [{ line: 'clicks=3' }, { line: '=7' }, { line: 'views=10' }],
+  'analytics.sessions': [
+    {
+      user: 'u1',
+      events: [
+        { kind: 'view', at: 5 },
+        { kind: 'buy', at: 150 },
+      ],
+    },
+    { user: 'u2', events: [] },
+  ],
+  'audit.ingest': [
+    { line: 'login=1', level: 'info' },
+    { line: 'sudo=2', level: 'warn' },
+  ],
+  'shop.orders': [
+    { orderId: 'o1', sku: ' ab ', quantity: 2 },
+    { orderId: 'o2', sku: 'widget', quantity: 3, note: 'gift' },
+    { orderId: 'o3', sku: 'x', quantity: 1.5 },
+  ],
+  'shop.pricing': [
+    { sku: 'abc', quantity: 4 },
+    { sku: 'z', quantity: 1 },
+  ],
+  'shop.restock': [{ sku: 'bolt', count: 12 }],
+}
+
+const projects = [
+  { name: 'this repository', dir: path.join(REPO, 'generated') },
+  { name: 'the codegen fixture', dir: path.join(CODEGEN_FIXTURE, 'expected') },
+]
+
+const sorted = (records: unknown[]): string[] => records.map((r) => JSON.stringify(r)).sort()
+
+for (const project of projects) {
+  const manifest = loadManifest(path.join(project.dir, 'manifest.json'))
+  const root = path.dirname(project.dir)
+  const workers = readdirSync(path.join(project.dir, 'workers')).sort()
+  const entries = manifest.apps.flatMap((app) => app.pipelines.map((pl) => ({ app, pl })))
+
+  describe(`generated workers of ${project.name}`, () => {
+    it('has one worker file per pipeline of the manifest', () => {
+      expect(workers).toEqual(entries.map(({ pl }) => path.basename(pl.worker)).sort())
+    })
+
+    it.each(entries.map(({ app, pl }) => ({ id: `${app.name}.${pl.name}`, app, pl })))(
+      '$id on --engine memory gives the records runPipeline gives',
+      async ({ id, app, pl }) => {
+        const inputs = SAMPLES[id]
+        if (!inputs) throw new Error(`no sample inputs for '${id}': add some to SAMPLES in test/generated-workers.test.ts`)
+        const module = await importTs(path.resolve(root, app.module))
+        const pipeline = (module[app.export] as App).pipelines.get(pl.name)
+        if (!pipeline) throw new Error(`app '${app.name}' has no pipeline '${pl.name}'`)
+        const direct = await runPipeline(pipeline, inputs)
+
+        const input = `${inputs.map((r) => JSON.stringify(r)).join('\n')}\n`
+        const result = await runTs(path.join(project.dir, pl.worker), ['--engine', 'memory'], { input })
+        expect(result.code, result.stderr).toBe(0)
+        const outputs = result.stdout
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as unknown)
+        expect(sorted(outputs)).toEqual(sorted(direct.outputs))
+        expect(outputs.length).toBeGreaterThan(0)
+        // Dead letters go to stderr, one JSON line each, as many as the direct run had.
+        const dead = result.stderr.split('\n').filter((line) => line.startsWith('{'))
+        expect(dead.length).toBe(direct.deadLetters.length)
+      },
+    )
+  })
+}
+
+describe('worker entrypoint flags', () => {
+  it('refuses an unknown engine with a clear message and exit 1', async () => {
+    const result = await runTs(path.join(REPO, 'generated/workers/quickstart.word_stats.ts'), ['--engine', 'kafka'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("--engine must be one of memory, bullmq, redis, got 'kafka'")
+  })
+})
