@@ -84,6 +84,54 @@ describe('bullmq engine: basics', () => {
   })
 })
 
+describe('bullmq engine: producers, waiting and queue status', () => {
+  it('a producer-only run queues records that a later worker run processes; waiting and queueStatus see them', async () => {
+    const app = new App('bq_status')
+    const pl = app.pipeline('two', { input: numbers }, (_p, r) =>
+      r
+        .subscribeFunc(({ n }) => ({ m: n }), { name: 'first' })
+        .subscribeFunc(({ m }) => ({ k: m + 1 }), { name: 'second', asWorker: true }),
+    )
+    const producer = await start([pl], { workers: false })
+    const engine = await loadEngine('bullmq')
+    const redis = { url, prefix: producer.prefix }
+    try {
+      expect(
+        await producer.run.feed(
+          'bq_status.two',
+          Array.from({ length: 7 }, (_, n) => ({ n })),
+        ),
+      ).toBe(7)
+      expect(await producer.run.waiting('bq_status.two')).toBe(7)
+      const before = await engine.queueStatus?.([pl], redis)
+      expect(before?.map((q) => [q.queue, q.waiting, q.inFlight])).toEqual([
+        ['bq_status.two.input', 7, 0],
+        ['bq_status.two.second', 0, 0],
+      ])
+      expect(before?.[0]?.counters.added).toBe(7)
+
+      const outputs: object[] = []
+      const workers = await engine.startRun([pl], { redis, onOutput: (_pl, record) => outputs.push(record) })
+      try {
+        await producer.run.drain()
+        expect(outputs).toHaveLength(7)
+        expect(await producer.run.waiting('bq_status.two')).toBe(0)
+        await workers.stats() // flushes the workers' counters
+        const after = await engine.queueStatus?.([pl], redis)
+        expect(after?.map((q) => [q.waiting, q.inFlight, q.counters.processed])).toEqual([
+          [0, 0, 7],
+          [0, 0, 7],
+        ])
+        expect(after?.[1]?.rates?.processedPerSecond).toBeGreaterThanOrEqual(0)
+      } finally {
+        await workers.stop()
+      }
+    } finally {
+      await producer.run.stop()
+    }
+  })
+})
+
 describe('bullmq engine: standalone consumers', () => {
   it("delivers to the consumer's own Redis queue, read by runStandaloneConsumer", async () => {
     const app = new App('bq_consumer')

@@ -1,7 +1,7 @@
 // A run on the bullmq engine: a producer side (push into the first stage's queue, stats, dead
 // letters) and, unless told otherwise, one BullMQ Worker per stage in this process.
 import { randomBytes } from 'node:crypto'
-import { type JobsOptions, Queue, Worker } from 'bullmq'
+import { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
@@ -10,37 +10,26 @@ import { redisConsumerDelivery } from '../consumers/redis-consumer-queue.js'
 import type { EngineRunOptions } from '../engine-registry.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
-import { CounterBuffer, type CounterScope, readPipelineCounters, readStageCounters } from '../stage-counters-redis.js'
-import { checkWireSafe, encodeEnvelope } from '../wire.js'
+import { CounterBuffer, readPipelineCounters, readStageCounters } from '../stage-counters-redis.js'
 import { type BullmqSettings, defaultRetry, resolveBullmqSettings } from './bullmq-settings.js'
 import { checkContracts } from './contracts.js'
-import { deadLettersOf, rejectInput } from './dead-letters.js'
+import { deadLettersOf, type PipelineQueues, rejectInput } from './dead-letters.js'
 import { InFlightJobs } from './in-flight-jobs.js'
+import { type InputJob, inputJob } from './input-jobs.js'
 import { StageProcessor } from './stage-processor.js'
-import { checkEnvelopeSize, counterScope, JOB_NAME, jobIdOf, type StageQueue, stageQueues } from './stage-queues.js'
+import { counterScope, type StageQueue, stageQueues } from './stage-queues.js'
 import { WorkerLog } from './worker-log.js'
 
 /** Records queued per addBulk by feed(). */
 const FEED_CHUNK = 500
-
-interface FirstStageJob {
-  readonly name: string
-  readonly data: string
-  readonly opts: JobsOptions
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Job states that mean "not finished yet" for drain(). */
 const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const
 
-interface Running {
-  readonly compiled: CompiledPipeline
-  readonly scope: CounterScope
-  readonly stages: readonly StageQueue[]
-  /** Producer-side queue handles, one per stage (push, counts). */
-  readonly queues: readonly Queue[]
-}
+/** A pipeline of the run, with producer-side queue handles (one per stage: push, counts). */
+type Running = PipelineQueues
 
 export class BullmqRun implements PipelineRun {
   private readonly running = new Map<string, Running>()
@@ -153,7 +142,7 @@ export class BullmqRun implements PipelineRun {
   /** Like push for each record, but queued with addBulk in chunks (one round trip per chunk). */
   async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
     const running = this.get(pipeline)
-    let chunk: FirstStageJob[] = []
+    let chunk: InputJob[] = []
     let count = 0
     try {
       for await (const record of source) {
@@ -169,34 +158,23 @@ export class BullmqRun implements PipelineRun {
       // What was accepted before a failure (an oversize record) is queued, as push would have.
       if (chunk.length) await this.enqueue(running, chunk)
     }
+    await this.flushCounters()
     return count
   }
 
-  /** Validates and encodes an input record; a refused one is dead-lettered (undefined). */
-  private async prepare(running: Running, record: unknown, id: string | undefined): Promise<FirstStageJob | undefined> {
+  /** The first stage's job for a record; a refused record is dead-lettered (undefined). */
+  private async prepare(running: Running, record: unknown, id: string | undefined): Promise<InputJob | undefined> {
     if (this.stopping) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const messageId = id ?? `${this.runId}-${++this.sequence}`
-    const where = `${running.compiled.name}/input`
-    const checked = running.compiled.validate(record)
-    let data: string
-    try {
-      if (!checked.ok) throw Object.assign(new Error(checked.message), { name: 'InputError' })
-      checkWireSafe(checked.record, where)
-      data = encodeEnvelope(messageId, [checked.record], undefined, where)
-    } catch (error) {
-      await this.guard(rejectInput(this.producer, running.scope, messageId, error, record))
-      this.counters.pipeline(running.scope, 'rejected')
-      this.counters.pipeline(running.scope, 'deadLettered')
-      return undefined
-    }
-    checkEnvelopeSize(data, `pipeline '${running.compiled.name}', push`, messageId, this.settings.maxRecordBytes)
-    const jobId = jobIdOf(messageId)
-    // An explicit id is remembered for a while after its job completed, so a replay is dropped.
-    const opts = id ? { jobId, deduplication: { id: jobId, ttl: this.settings.dedupeWindowMs } } : { jobId }
-    return { name: JOB_NAME, data, opts: { ...(running.stages[0] as StageQueue).jobOptions, ...opts } }
+    const job = inputJob(running.compiled, running.stages[0] as StageQueue, messageId, id !== undefined, record, this.settings)
+    if (!('refused' in job)) return job
+    await this.guard(rejectInput(this.producer, running.scope, messageId, job.refused, record))
+    this.counters.pipeline(running.scope, 'rejected')
+    this.counters.pipeline(running.scope, 'deadLettered')
+    return undefined
   }
 
-  private async enqueue(running: Running, jobs: FirstStageJob[]): Promise<void> {
+  private async enqueue(running: Running, jobs: InputJob[]): Promise<void> {
     const queue = running.queues[0] as Queue
     const [only] = jobs
     await this.guard<unknown>(jobs.length === 1 && only ? queue.add(only.name, only.data, only.opts) : queue.addBulk(jobs))
