@@ -21,6 +21,7 @@ export interface StageContext {
 
 export type Rec = Record<string, unknown>
 export type State = unknown[]
+/** A node's value from the state; asynchronous results are always native Promises (cheap to test). */
 export type NodeOp = (state: State) => unknown
 
 export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -93,7 +94,7 @@ function compileConsumer(consumer: ConsumerRef, when: ((r: never) => boolean) | 
     const input = state[from] as Rec | typeof STOPPED
     if (input === STOPPED || (when && !when(input as never))) return input
     const done = call(input)
-    return isThenable(done) ? done.then(() => input) : input
+    return isThenable(done) ? Promise.resolve(done).then(() => input) : input
   }
 }
 
@@ -112,7 +113,7 @@ function compileFunc(node: Extract<GraphNode, { kind: 'func' }>, from: number, p
     if (input === STOPPED) return STOPPED
     if (when && !when(input)) return input
     const result = fn(input)
-    return isThenable(result) ? result.then((value) => combine(input, value)) : combine(input, result)
+    return isThenable(result) ? Promise.resolve(result).then((value) => combine(input, value)) : combine(input, result)
   }
 }
 
@@ -151,7 +152,7 @@ function collect(sync: unknown, maybeAsync: unknown, node: GraphNode, pipeline: 
       undefined,
     )
   }
-  return (maybeAsync as Promise<unknown>).then((value) => collect(value ?? [], value, node, pipeline))
+  return Promise.resolve(maybeAsync).then((value) => collect(value ?? [], value, node, pipeline))
 }
 
 function notARecord(node: GraphNode, pipeline: string, value: unknown): GraphError {

@@ -5,7 +5,7 @@ import { StopPipeline } from '../dsl/stop.js'
 import { errorMessage, GraphError, StepError } from '../errors.js'
 import type { GraphNode } from '../graph/nodes.js'
 import type { PipelinePlan, StagePlan } from '../plan/planner.js'
-import { compileNode, FanOut, isThenable, type NodeOp, STOPPED, type StageContext, type State } from './node-ops.js'
+import { compileNode, FanOut, type NodeOp, STOPPED, type StageContext, type State } from './node-ops.js'
 import type { Envelope } from './wire.js'
 
 /** Receives each record a stage sends on; `branch` is '' or the fan-out suffix ('.0', '.1.2', ...). */
@@ -66,7 +66,7 @@ export class StageProgram {
         if (!(error instanceof StopPipeline)) throw this.wrap(error, op.node)
         value = STOPPED
       }
-      if (isThenable(value)) return this.resume(i, value, state, emit, branch)
+      if (value instanceof Promise) return this.resume(i, value, state, emit, branch)
       if (value instanceof FanOut) return this.fan(i, value, state, emit, branch)
       state[op.slot] = value
     }
