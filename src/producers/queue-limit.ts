@@ -25,18 +25,20 @@ export class QueueLimit {
     this.chunk = Math.max(1, Math.min(1000, Math.floor(limit / 10)))
   }
 
-  /** Resolves when one more record may be pushed (synchronously, while credit lasts). */
-  take(): void | Promise<void> {
-    if (this.credit > 0) {
-      this.credit--
+  /** Resolves when `count` more records may be pushed (synchronously, while credit lasts). */
+  take(count = 1): void | Promise<void> {
+    if (this.credit >= count) {
+      this.credit -= count
       return
     }
-    return this.refill().then(() => {
-      this.credit--
+    return this.refill(count).then(() => {
+      this.credit -= count
     })
   }
 
-  private async refill(): Promise<void> {
+  /** Polls until `count` records fit (and at least a chunk, so a full queue is not polled per record). */
+  private async refill(count: number): Promise<void> {
+    const wanted = Math.min(this.limit, Math.max(count, this.chunk))
     let delay = MIN_POLL_MS
     let last: { waiting: number; at: number } | undefined
     for (;;) {
@@ -45,13 +47,13 @@ export class QueueLimit {
       this.polls++
       if (waiting > this.maxObserved) this.maxObserved = waiting
       const room = this.limit - waiting
-      if (room >= this.chunk || (room > 0 && waiting === 0) || this.signal?.aborted) {
-        this.credit = Math.max(1, room)
+      if (room >= wanted || waiting === 0 || this.signal?.aborted) {
+        this.credit = Math.max(count, room)
         return
       }
-      // Time for `chunk` records to leave at the drain rate seen since the last poll.
+      // Time for the missing room to free up at the drain rate seen since the last poll.
       const drained = last ? last.waiting - waiting : 0
-      if (last && drained > 0) delay = ((this.chunk - room) * (at - last.at)) / drained
+      if (last && drained > 0) delay = ((wanted - room) * (at - last.at)) / drained
       else delay *= 2
       delay = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, delay))
       last = { waiting, at }

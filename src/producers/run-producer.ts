@@ -1,5 +1,5 @@
-// Runs a producer: each row of its generator goes to each of its pipelines through `run.push`
-// (the run checks the row against the pipeline's schema: a bad row is dead-lettered, the producer
+// Runs a producer: the rows of its generator go, in batches, to each of its pipelines through
+// `run.feed` (the run checks the row against the pipeline's schema: a bad row is dead-lettered, the producer
 // goes on), with backpressure by queue length and progress reports.
 import { errorMessage, StairsError } from '../errors.js'
 import type { PipelineRun } from '../runtime/engine-types.js'
@@ -7,25 +7,28 @@ import type { Producer } from './producer.js'
 import type { ProducerContext, ProducerProgress } from './producer-types.js'
 import { ProgressMeter } from './progress-meter.js'
 import { QueueLimit } from './queue-limit.js'
+import { rowChunks } from './row-chunks.js'
 
 export interface RunProducerOptions {
   /** Called with the count and rate a few times a second, and once at the end (`finished`). */
   onProgress?: (progress: ProducerProgress) => void
   /** Extra arguments for the generator (`context.args`). */
   args?: readonly string[]
-  /** Stops reading the source (SIGTERM): rows already read are still pushed. */
+  /** Stops reading the source (SIGTERM): rows already read are still sent. */
   signal?: AbortSignal
-  /** Pushes in flight at once (default 64): pipelining for the Redis engines, order kept. */
-  inFlight?: number
+  /** Rows sent per `run.feed` call (default 256, at most `limit`): one round trip on Redis. */
+  batchSize?: number
+  /** A row from a slow async source waits at most this long for a full batch (default 50 ms). */
+  maxDelayMs?: number
 }
 
 export interface ProducerResult {
   /** Rows read from the generator. */
   readonly rows: number
-  /** Pushes made (rows x pipelines); schema failures among them are in the dead letters. */
+  /** Records sent (rows x pipelines); schema failures among them are in the dead letters. */
   readonly pushed: number
   readonly elapsedMs: number
-  /** Per pipeline with a limit: the largest input queue length seen while waiting for room. */
+  /** Per pipeline with a limit: the largest input queue length seen when polling for room. */
   readonly maxQueued: Readonly<Record<string, number>>
 }
 
@@ -33,7 +36,8 @@ export interface ProducerResult {
 export const runKey = (pipeline: { app: string; name: string }): string => `${pipeline.app}.${pipeline.name}`
 
 /**
- * Sends every row of `producer` into its pipelines on `run`.
+ * Sends every row of `producer` into each of its pipelines on `run`, in order, in batches; with
+ * `limit`, waits while a pipeline's input queue is full.
  *
  * @example
  * const run = await startRun('redis', [clean], { redis, workers: false })
@@ -47,8 +51,8 @@ export async function runProducer<Row, C>(
   const targets = producer.pipelines.map((pipeline) => runKey(pipeline))
   const limits =
     producer.limit === undefined ? [] : targets.map((target) => new QueueLimit(run, target, producer.limit as number, options.signal))
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, producer.limit ?? Number.POSITIVE_INFINITY))
   const meter = new ProgressMeter(`${producer.app}.${producer.name}`, options.onProgress)
-  const window = new PushWindow(options.inFlight ?? 64)
   const context: ProducerContext<C> = {
     app: producer.app,
     config: producer.config,
@@ -56,25 +60,25 @@ export async function runProducer<Row, C>(
     signal: options.signal ?? new AbortController().signal,
   }
   let pushed = 0
+  const send = async (target: string, limit: QueueLimit | undefined, rows: Row[]) => {
+    const gate = limit?.take(rows.length)
+    if (gate) await gate
+    await run.feed(target, rows)
+  }
   try {
-    for await (const row of producer.generate(context)) {
-      for (let i = 0; i < targets.length; i++) {
-        const gate = limits[i]?.take()
-        if (gate) await gate
-        const full = window.add(run.push(targets[i] as string, row))
-        if (full) await full
-        pushed++
-      }
-      meter.row()
-      if (context.signal.aborted) break
+    for await (const rows of rowChunks(producer.generate(context), batchSize, options.maxDelayMs ?? 50, context.signal)) {
+      if (targets.length === 1) await send(targets[0] as string, limits[0], rows)
+      else await Promise.all(targets.map((target, i) => send(target, limits[i], rows)))
+      pushed += rows.length * targets.length
+      for (let i = 0; i < rows.length; i++) meter.row()
     }
-    await window.flush()
   } catch (error) {
-    await window.flush().catch(() => {})
     throw new StairsError(
       'ENGINE',
       `producer '${producer.app}.${producer.name}' stopped after ${meter.rows} rows: ${errorMessage(error)}`,
-      { cause: error },
+      {
+        cause: error,
+      },
     )
   }
   const report = meter.report(true)

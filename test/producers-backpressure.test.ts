@@ -1,0 +1,99 @@
+// Acceptance 3: a producer of 1,000,000 rows with `limit: 10000` in front of a slow stage never
+// lets the input queue exceed the limit by more than one batch, and memory stays flat (the
+// process heap and, on Redis, the server's memory). Runs on the redis engine when it is built
+// here, else on memory; the figures are printed.
+import { Redis } from 'ioredis'
+import { afterAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { App } from '../src/index.js'
+import { runProducer } from '../src/runtime/index.js'
+import { availableEngines, type EngineRun, startEngine } from './support/producer-engines.js'
+
+const ROWS = 1_000_000
+const LIMIT = 10_000
+const BATCH = 256
+
+const app = new App('backpressure')
+const slow = app.pipeline('slow', { input: z.object({ n: z.number(), text: z.string() }) }, (_p, row) =>
+  row.subscribeFunc(
+    ({ n }) => {
+      // A stage slower than the producer: it stalls 5 ms every 500 records.
+      if (n % 500 === 0) return new Promise<{ slow: boolean }>((resolve) => setTimeout(() => resolve({ slow: true }), 5))
+      return { slow: false }
+    },
+    { name: 'stall', asWorker: true },
+  ),
+)
+const million = app.producer('million', { pipelines: [slow], limit: LIMIT }, function* () {
+  for (let n = 0; n < ROWS; n++) yield { n, text: `row number ${n} of the backpressure test` }
+})
+
+const engine = (await availableEngines()).includes('redis') ? 'redis' : 'memory'
+let current: EngineRun | undefined
+afterAll(async () => {
+  await current?.close()
+})
+
+async function redisMemory(client: Redis | undefined): Promise<number> {
+  if (!client) return 0
+  const info = await client.info('memory')
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0)
+}
+
+describe(`backpressure on ${engine}`, () => {
+  it('keeps the queue within limit + one batch for 1,000,000 rows, with flat memory', { timeout: 120_000 }, async () => {
+    let out = 0
+    // The engine's own capacity is set far above the limit, so only the producer's limit holds the queue.
+    current = await startEngine(engine, [slow], { queueCapacity: 2_000_000, onOutput: () => out++ }, 'backpressure')
+    const run = current.run
+    const client = current.redis ? new Redis(current.redis.url) : undefined
+    const redisBefore = await redisMemory(client)
+
+    let maxWaiting = 0
+    let sampling = true
+    const sampler = (async () => {
+      while (sampling) {
+        maxWaiting = Math.max(maxWaiting, await run.waiting('backpressure.slow'))
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+    })()
+    const heap: { rows: number; heap: number }[] = []
+    let redisPeak = 0
+    const result = await runProducer(million, run, {
+      batchSize: BATCH,
+      onProgress: (p) => {
+        heap.push({ rows: p.rows, heap: process.memoryUsage().heapUsed })
+        if (client && heap.length % 4 === 0) void redisMemory(client).then((m) => (redisPeak = Math.max(redisPeak, m)))
+      },
+    })
+    sampling = false
+    await sampler
+    await run.drain()
+    const redisAfterRun = Math.max(redisPeak, await redisMemory(client))
+    client?.disconnect()
+
+    expect(result.rows).toBe(ROWS)
+    expect(out).toBe(ROWS)
+    // The queue filled up (the stage was the slower side) but never past the limit plus one batch.
+    expect(maxWaiting).toBeGreaterThan(LIMIT / 2)
+    expect(maxWaiting).toBeLessThanOrEqual(LIMIT + BATCH)
+    expect(result.maxQueued['backpressure.slow']).toBeLessThanOrEqual(LIMIT + BATCH)
+
+    // Flat memory: the heap after the first 10% of rows never grows by more than 64 MB afterwards
+    // (an unbounded queue of 1M records would take several hundred MB).
+    const early = heap.filter((h) => h.rows <= ROWS / 10)
+    const late = heap.filter((h) => h.rows > ROWS / 10)
+    const earlyPeak = Math.max(...early.map((h) => h.heap))
+    const latePeak = Math.max(...late.map((h) => h.heap))
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)
+    console.log(
+      `[backpressure on ${engine}] ${ROWS} rows in ${Math.round(result.elapsedMs)} ms (${Math.round(result.rows / (result.elapsedMs / 1000))} rows/s); ` +
+        `max input queue sampled ${maxWaiting}, seen by the producer ${result.maxQueued['backpressure.slow']} (limit ${LIMIT}, batch ${BATCH}); ` +
+        `heap early peak ${mb(earlyPeak)} MB, late peak ${mb(latePeak)} MB` +
+        (client ? `; redis used_memory ${mb(redisBefore)} MB before, peak ${mb(redisAfterRun)} MB` : ''),
+    )
+    expect(early.length).toBeGreaterThan(0)
+    expect(latePeak - earlyPeak).toBeLessThan(64 * 1024 * 1024)
+    if (client) expect(redisAfterRun - redisBefore).toBeLessThan(32 * 1024 * 1024)
+  })
+})
