@@ -65,6 +65,23 @@ describe('values that cannot cross a stage boundary', () => {
     expect(dead?.error.message).toContain(`stage 'wire/input': key '${key}' holds ${holds}`)
     expect(stats.counters).toMatchObject({ in: 2, out: 1, filtered: 0, deadLettered: 1 })
   })
+  it('a fan-out child that cannot cross fails its whole record: none of its siblings goes on', async () => {
+    const app = new App('bad_wire_fan')
+    const pl = app.pipeline('fan', { input: z.object({ a: z.number() }) }, (_p, r) =>
+      r
+        .applyFanOut(({ a }) => [{ v: a }, { v: a === 1 ? 10n : a * 10 }], { name: 'spread' })
+        .subscribeFunc(({ v }) => ({ w: String(v) }), { name: 'after', asWorker: true }),
+    )
+    const { outputs, stats, deadLetters } = await runPipeline(pl, [{ a: 1 }, { a: 2 }])
+
+    expect(outputs).toEqual([
+      { v: 2, w: '2' },
+      { v: 20, w: '20' },
+    ])
+    expect(deadLetters.map((d) => [d.stage, d.error.name, d.payload])).toEqual([['input', 'WireError', { a: 1 }]])
+    expect(deadLetters[0]?.error.message).toContain("stage 'fan/input': key 'v' holds a bigint")
+    expect(stats.counters).toMatchObject({ in: 2, out: 2, deadLettered: 1 })
+  })
 })
 
 describe('a step that always throws', () => {

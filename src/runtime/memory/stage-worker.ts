@@ -94,8 +94,8 @@ export class StageWorker {
 
   /** Sends the stage's outputs on, then settles the message. */
   private forward(message: MemoryMessage, outputs: [State, string][]): void | Promise<void> {
-    let waits: Promise<void>[] | undefined
     let filtered = 0
+    const sends: MemoryMessage[] = []
     try {
       for (const [state, branch] of outputs) {
         const id = branch ? message.id + branch : message.id
@@ -110,13 +110,17 @@ export class StageWorker {
           filtered++
           continue
         }
-        const payload = encodeEnvelope(id, next.data, next.stopped, `${this.pipeline.name}/${this.name}`)
-        const wait = this.host.enqueue(this.index + 1, { id, payload, attempt: 0 })
-        if (wait) (waits ??= []).push(wait)
+        sends.push({ id, payload: encodeEnvelope(id, next.data, next.stopped, `${this.pipeline.name}/${this.name}`), attempt: 0 })
       }
     } catch (error) {
-      // Values that cannot cross the boundary: permanent, nothing was forwarded for this record.
+      // Values that cannot cross the boundary: permanent. Every envelope is encoded before any is
+      // sent, so nothing of this record went on (not even a fan-out sibling that could cross).
       return this.fail(message, error, true)
+    }
+    let waits: Promise<void>[] | undefined
+    for (const send of sends) {
+      const wait = this.host.enqueue(this.index + 1, send)
+      if (wait) (waits ??= []).push(wait)
     }
     this.counters.processed++
     if (outputs.length === 0 || filtered > 0) {
