@@ -79,7 +79,7 @@ describe('other commands', () => {
     expect(stdout).toContain('out [{"id":7,"wordCount":3,"longest":"three"}]')
   })
 
-  it('pipelines:run --input feeds a JSON-lines file on the memory engine', async () => {
+  it('pipelines:run --input feeds a JSON-lines file on the memory engine, standalone consumers included', async () => {
     rmSync(path.join(project, 'out'), { recursive: true, force: true })
     const file = path.join(project, 'extra.jsonl')
     writeFileSync(file, '{"id":1,"text":"a b"}\n\n{"id":2,"text":"c"}\n')
@@ -89,6 +89,9 @@ describe('other commands', () => {
     // The project's producer feeds the pipeline too: 10 sample rows + 2.
     expect(stdout).toContain('demo.word_count: 12 in, 12 out, 0 filtered, 0 dead-lettered')
     expect(sinkLines()).toBe(12)
+    // The standalone consumer runs in the same process on the memory engine.
+    expect(stderr).toContain('consumer demo.print_ids: 12 records handled')
+    expect(stdout.match(/^record \d+$/gm)).toHaveLength(12)
     writeFileSync(file, '{"id":1,"text":"a b"}\nnot json\n')
     const bad = await stairs(['pipelines:run', 'demo.word_count', '--input', 'extra.jsonl'])
     expect(bad.code).toBe(1)

@@ -2,7 +2,6 @@
 // with a progress report.
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { Producer } from '../producers/producer.js'
-import type { ProducerContext } from '../producers/producer-types.js'
 import type { WorkerProducer } from '../producers/worker-producer.js'
 import { type AnyApp, type CliProject, pipelineId, splitQualified } from './project-context.js'
 import { unknownName } from './suggest.js'
@@ -37,8 +36,4 @@ export function producersFeeding(project: CliProject, pipelines: readonly AnyPip
       (p): p is Producer<unknown, unknown> => p.kind === 'producer' && p.pipelines.some((pl) => ids.has(pipelineId(pl))),
     ),
   )
-}
-
-export function producerContext(app: AnyApp, args: readonly string[], signal: AbortSignal): ProducerContext<unknown> {
-  return { app: app.name, config: app.config, args, signal }
 }

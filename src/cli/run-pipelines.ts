@@ -3,8 +3,10 @@
 import { createReadStream, existsSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
+import type { Consumer } from '../dsl/consumer.js'
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import { runProducer } from '../producers/run-producer.js'
+import { runStandaloneConsumer } from '../runtime/consumers/consume.js'
 import { startRun } from '../runtime/engine-registry.js'
 import type { PipelineRun, PipelineStats } from '../runtime/engine-types.js'
 import { maskUrl } from '../runtime/redis-connection.js'
@@ -56,7 +58,16 @@ export async function runOnMemory(
       })
       progress.finish(`producer ${producer.app}.${producer.name}: ${rows} rows sent to ${producer.pipelines.map(pipelineId).join(', ')}`)
     }
+    // Standalone consumers run here too; started once the producers are done, they end when their
+    // queue is empty and nothing upstream is pending.
+    const handled = await Promise.all(
+      standaloneConsumersOf([...pipelines.values()]).map(async (consumer) => {
+        const count = await runStandaloneConsumer(consumer, run, { stopWhenEmpty: true, signal: abort.signal })
+        return `consumer ${consumer.app}.${consumer.name}: ${count} records handled`
+      }),
+    )
     await run.drain()
+    for (const line of handled) console.error(line)
   } finally {
     await run.stop()
     process.off('SIGINT', onSignal)
@@ -71,6 +82,16 @@ export async function runOnMemory(
     )
   if (dead.length > 5) console.error(`... and ${dead.length - 5} more dead letters`)
   return stats
+}
+
+/** The standalone consumers subscribed in `pipelines`, each once. */
+function standaloneConsumersOf(pipelines: readonly AnyPipeline[]): Consumer<unknown>[] {
+  const found = new Map<string, Consumer<unknown>>()
+  for (const pipeline of pipelines)
+    for (const node of pipeline.graph().nodes)
+      if (node.kind === 'consumer' && node.consumer.kind === 'standalone')
+        found.set(`${node.consumer.app}.${node.consumer.name}`, node.consumer as Consumer<unknown>)
+  return [...found.values()]
 }
 
 /** One line per pipeline; `ids` (app.pipeline, in the order the run was started with) name them. */
