@@ -22,6 +22,8 @@ export function makeProject(files: Record<string, string>): string {
   mkdirSync(path.join(dir, 'node_modules'), { recursive: true })
   symlinkSync(REPO, path.join(dir, 'node_modules/stairs'), 'dir')
   symlinkSync(path.join(REPO, 'node_modules/zod'), path.join(dir, 'node_modules/zod'), 'dir')
+  mkdirSync(path.join(dir, 'node_modules/@types'))
+  symlinkSync(path.join(REPO, 'node_modules/@types/node'), path.join(dir, 'node_modules/@types/node'), 'dir')
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'codegen-test-project', type: 'module', private: true }))
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: repoCompilerOptions(), include: ['**/*.ts'] }, null, 2))
   return dir
