@@ -1,5 +1,5 @@
 // The BullMQ processor of one stage: decodes the job's envelope, runs the stage program, and sends
-// the outputs to the next stage's queue (addBulk) before the job completes, so a crash between the
+// the outputs to the next stage's queue (add, or addBulk for several) before the job completes, so a crash between the
 // two redelivers the job instead of losing its outputs (at-least-once).
 import { type Job, type Queue, UnrecoverableError } from 'bullmq'
 import { errorMessage, isPermanent } from '../../errors.js'
@@ -77,7 +77,10 @@ export class StageProcessor {
         jobs.push({ name: JOB_NAME, data, opts: { ...this.next.stage.jobOptions, jobId: jobIdOf(childId) } })
       }
       if (jobs.length) {
-        await this.next.queue.addBulk(jobs)
+        // One job (the common case) is one script call; addBulk wraps its calls in a MULTI.
+        const [only] = jobs
+        if (jobs.length === 1 && only) await this.next.queue.add(only.name, only.data, only.opts)
+        else await this.next.queue.addBulk(jobs)
         this.counters.stage(this.scope, this.next.stage.stage, 'added', jobs.length)
       }
     } else {
