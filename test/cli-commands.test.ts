@@ -109,7 +109,11 @@ describe('other commands', () => {
     const stopped = collect(workers)
     for (let i = 0; i < 600 && sinkLines() < 10; i++) await new Promise((r) => setTimeout(r, 50))
     workers.kill('SIGTERM')
-    expect((await stopped).code).toBe(0)
+    const stoppedWorkers = await stopped
+    expect(stoppedWorkers.code).toBe(0)
+    expect(stoppedWorkers.stderr).toContain(
+      "note: no generated/manifest.json: workers start without the contract check (run 'stairs codegen')",
+    )
     const { code, stdout, stderr } = await stairs(['consumer:standalone', 'demo.print_ids', '--engine', 'redis', '--until-empty'])
     expect(code, stderr).toBe(0)
     expect(

@@ -111,6 +111,7 @@ describe('a new project, end to end', () => {
     expect(code, stderr).toBe(0)
     expect(stdout).toContain('SIGTERM: finishing the records in flight')
     expect(stdout).toContain('workers stopped')
+    expect(stderr).not.toContain('without the contract check') // codegen's manifest gave the contracts
     const rows = sinkOf('demo').sort((a, b) => a.id - b.id)
     expect(rows.map((r) => r.wordCount)).toEqual(EXPECTED_COUNTS)
 

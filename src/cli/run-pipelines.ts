@@ -9,6 +9,7 @@ import { runProducer } from '../producers/run-producer.js'
 import { runStandaloneConsumer } from '../runtime/consumers/consume.js'
 import { startRun } from '../runtime/engine-registry.js'
 import type { PipelineRun, PipelineStats } from '../runtime/engine-types.js'
+import { findManifestPipeline, loadManifest } from '../runtime/manifest.js'
 import { maskUrl } from '../runtime/redis-connection.js'
 import type { EngineAccess } from './engine-access.js'
 import { CliError, usageError } from './errors.js'
@@ -84,6 +85,22 @@ export async function runOnMemory(
   return stats
 }
 
+/**
+ * The contract hash of each stage queue from generated/manifest.json, so that workers refuse to
+ * start against queues a different version of a pipeline registered (deploy safety). Without a
+ * manifest the workers start unchecked, and the command says so.
+ */
+function contractsOf(project: CliProject, pipelines: readonly AnyPipeline[]): Record<string, string> | undefined {
+  const file = path.join(project.root, project.config.generated, 'manifest.json')
+  if (!existsSync(file)) {
+    console.error(`note: no ${path.relative(project.root, file)}: workers start without the contract check (run 'stairs codegen')`)
+    return undefined
+  }
+  const manifest = loadManifest(file)
+  const entries = pipelines.flatMap((p) => findManifestPipeline(manifest, p.app, p.name, file).stages)
+  return Object.fromEntries(entries.map((stage) => [stage.queue, stage.contract]))
+}
+
 /** The standalone consumers subscribed in `pipelines`, each once. */
 function standaloneConsumersOf(pipelines: readonly AnyPipeline[]): Consumer<unknown>[] {
   const found = new Map<string, Consumer<unknown>>()
@@ -126,10 +143,21 @@ async function feedFile(run: PipelineRun, pipeline: AnyPipeline, file: string, s
 }
 
 /** Runs the stage workers of `pipelines` on a Redis engine until SIGTERM or SIGINT, then stops gracefully. */
-export async function runWorkers(engine: EngineAccess, pipelines: readonly AnyPipeline[], options: { concurrency: number }): Promise<void> {
+export async function runWorkers(
+  project: CliProject,
+  engine: EngineAccess,
+  pipelines: readonly AnyPipeline[],
+  options: { concurrency: number },
+): Promise<void> {
   const redis = engine.redis
   if (!redis) throw new CliError('runWorkers needs a Redis engine')
-  const run = await engine.module.startRun(pipelines, { workers: true, redis, concurrency: options.concurrency })
+  const contracts = contractsOf(project, pipelines)
+  const run = await engine.module.startRun(pipelines, {
+    workers: true,
+    redis,
+    concurrency: options.concurrency,
+    ...(contracts ? { contracts } : {}),
+  })
   console.log(
     `workers running for ${pipelines.map(pipelineId).join(', ')} on ${engine.name} at ${maskUrl(redis.url)} (concurrency ${options.concurrency}); stop with Ctrl-C or SIGTERM`,
   )

@@ -35,6 +35,6 @@ export function registerPipelinesRun(program: Command): void {
       const engine = await openEngine(project, options.engine)
       const concurrency = options.concurrency ?? project.config.concurrency
       if (engine.name === 'memory') await runOnMemory(project, pipelines, { concurrency, input: options.input })
-      else await runWorkers(engine, pipelines, { concurrency })
+      else await runWorkers(project, engine, pipelines, { concurrency })
     })
 }
