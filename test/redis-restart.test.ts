@@ -76,6 +76,7 @@ describe.each(engines)('Redis restart under %s', (engine) => {
           }
         }
         ackedAt[n] = Date.now()
+        if (n === KILL_AFTER) console.log(`first push after the restart: ${ackedAt[n] - restartedAt} ms`)
         if (n % 5 === 0) await sleep(2) // about 1.5 records per ms: the kill comes after a few seconds
       }
       // The worker resumes by itself: new deliveries reach the sink after the restart.
@@ -90,6 +91,7 @@ describe.each(engines)('Redis restart under %s', (engine) => {
         console.log(
           `[${engine}] Redis killed after ${KILL_AFTER} pushes: worker resumed ${resumedMs} ms after the restart; ${mustSurvive.length} ids acknowledged >1 s before the kill, ${lost.length} lost; ${lostRecent} of ${RECORDS} missing in all`,
         )
+        if (resumedMs >= 5_000) console.log(`worker output:\n${worker.output()}`)
         expect(resumedMs).toBeLessThan(5_000)
         expect(lost).toEqual([])
         expect(members.size).toBeGreaterThanOrEqual(mustSurvive.length)

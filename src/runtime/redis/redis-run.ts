@@ -147,6 +147,13 @@ export class RedisRun implements PipelineRun {
     if (length > this.settings.queueCapacity) await this.waitForRoom(running)
   }
 
+  /** Records with their message ids in one script call (a worker producer's batch); duplicates are dropped. */
+  async pushMany(pipeline: string, entries: readonly (readonly [unknown, string | undefined])[]): Promise<void> {
+    const running = this.get(pipeline)
+    const length = await this.enqueue(running, entries)
+    if (length > this.settings.queueCapacity) await this.waitForRoom(running)
+  }
+
   async feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
     const running = this.get(pipeline)
     let chunk: [unknown, string | undefined][] = []
@@ -166,7 +173,7 @@ export class RedisRun implements PipelineRun {
   }
 
   /** Validates, encodes and enqueues records in one script call; returns the stream length. */
-  private async enqueue(running: Running, records: readonly [unknown, string | undefined][]): Promise<number> {
+  private async enqueue(running: Running, records: readonly (readonly [unknown, string | undefined])[]): Promise<number> {
     if (this.stopped) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const { compiled, keys } = running
     const args: (string | number)[] = [this.settings.dedupeWindowMs, Date.now()]

@@ -54,7 +54,7 @@ export const COMMIT = script(`
 local stream, nextStream, counters, nextCounters, pcounters, dlq, retries, rate, nextRate =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local group = ARGV[1]
-local forwarded, skipped, position = 0, {}, 0
+local forwarded, skipped, position, ids = 0, {}, 0, {}
 local i = 8
 while i <= #ARGV do
   local id, kind, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
@@ -70,10 +70,12 @@ while i <= #ARGV do
   else
     skipped[#skipped + 1] = position
   end
-  redis.call('XDEL', stream, id)
   position = position + 1
+  ids[position] = id
   i = i + 3 + n
 end
+-- One XDEL for the batch: much cheaper than one per entry.
+for k = 1, #ids, 1000 do redis.call('XDEL', stream, unpack(ids, k, math.min(k + 999, #ids))) end
 local names = {'processed', 'filtered', 'failed', 'retried', 'deadLettered'}
 for k = 1, 5 do
   local v = tonumber(ARGV[k + 1])

@@ -9,6 +9,7 @@ import { describeError } from '../memory/stage-worker.js'
 import { STOPPED, type State } from '../node-ops.js'
 import type { StageProgram } from '../stage-program.js'
 import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '../wire.js'
+import { Heartbeat } from './heartbeat.js'
 import { Reclaimer, type StreamEntry } from './reclaimer.js'
 import { COMMIT, runScript } from './scripts.js'
 import { checkRecordSize, RecordTooLargeError, type StreamsSettings } from './settings.js'
@@ -27,14 +28,17 @@ interface Tally {
 }
 
 export class StreamStageWorker {
-  /** True from taking a batch until its commit and outputs are done (drain looks at it). */
-  busy = false
+  /** Batches taken and not yet committed with their outputs delivered (drain looks at it). */
+  private batches = 0
+  /** The last commit: the next one waits for it, so at most one is in flight. */
+  private committing: Promise<void> = Promise.resolve()
   private stopping = false
   private readonly program: StageProgram
   private readonly stage: StageKeys
   private readonly next: StageKeys | undefined
   private readonly where: string
   private readonly reclaimer: Reclaimer
+  private readonly heartbeat: Heartbeat
   private readonly log: WorkerLog
 
   constructor(
@@ -53,7 +57,12 @@ export class StreamStageWorker {
     this.next = keys.stages[index + 1]
     this.where = `pipeline '${compiled.app}.${compiled.name}', stage '${this.stage.id}'`
     this.reclaimer = new Reclaimer(reader, this.stage.stream, consumer, settings)
+    this.heartbeat = new Heartbeat(writer, this.stage.stream, consumer, settings.reclaimIdleMs)
     this.log = new WorkerLog(this.where)
+  }
+
+  get busy(): boolean {
+    return this.batches > 0
   }
 
   /** Asks the loop to end after its current batch. */
@@ -62,40 +71,56 @@ export class StreamStageWorker {
   }
 
   async loop(): Promise<void> {
-    while (!this.stopping) {
+    // The next batch is read while this one runs and commits: Redis and Node work side by side.
+    let next: Promise<StreamEntry[] | undefined> | undefined
+    while (!this.stopping || next) {
       try {
-        const claimed = await this.reclaimer.due()
-        if (claimed) {
-          await this.handle(claimed.entries, claimed.deliveries)
-          continue
+        const entries = await (next ?? this.read())
+        next = undefined
+        // The reader is free between reads: look for abandoned entries when a scan is due.
+        const claimed = this.stopping ? undefined : await this.reclaimer.due()
+        if (!this.stopping) {
+          next = this.read()
+          next.catch(() => {}) // its failure is handled when awaited
         }
-        const reply = (await this.reader.xreadgroup(
-          'GROUP',
-          GROUP,
-          this.consumer,
-          'COUNT',
-          this.settings.batchSize,
-          'BLOCK',
-          this.settings.blockMs,
-          'STREAMS',
-          this.stage.stream,
-          '>',
-        )) as [string, StreamEntry[]][] | null
-        const entries = reply?.[0]?.[1]
         if (entries?.length) await this.handle(entries, undefined)
+        if (claimed) await this.handle(claimed.entries, claimed.deliveries)
         this.log.recovered()
       } catch (error) {
-        this.busy = false
-        if (this.stopping) return
+        next = undefined
+        if (this.stopping) break
         if (error instanceof Error && error.message.startsWith('NOGROUP')) await ensureGroup(this.writer, this.stage.stream).catch(() => {})
         this.log.failure(error)
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
     }
+    await this.committing
+    this.heartbeat.stop()
   }
 
+  private async read(): Promise<StreamEntry[] | undefined> {
+    const reply = (await this.reader.xreadgroup(
+      'GROUP',
+      GROUP,
+      this.consumer,
+      'COUNT',
+      this.settings.batchSize,
+      'BLOCK',
+      this.settings.blockMs,
+      'STREAMS',
+      this.stage.stream,
+      '>',
+    )) as [string, StreamEntry[]][] | null
+    const entries = reply?.[0]?.[1]
+    if (entries) this.heartbeat.hold(entries.map(([id]) => id))
+    return entries
+  }
+
+  /** Runs the stage on a batch, then starts its commit (behind the previous one) without waiting for it. */
   private async handle(entries: StreamEntry[], deliveries: Map<string, number> | undefined): Promise<void> {
-    this.busy = true
+    this.batches++
+    const ids = entries.map(([id]) => id)
+    this.heartbeat.hold(ids)
     const tally: Tally = { processed: 0, filtered: 0, failed: 0, retried: 0, deadLettered: 0, out: 0 }
     const args: (string | number)[] = [GROUP, 0, 0, 0, 0, 0, 0]
     const outputs: [number, object, string][] = []
@@ -116,7 +141,10 @@ export class StreamStageWorker {
       else if (delivered > this.settings.maxDeliveries) {
         const error = new Error(`delivered ${delivered} times without an ack: a worker probably crashed on it`)
         this.deadLetter(args, tally, streamId, streamId, delivered, error, text)
-      } else await this.process(args, tally, outputs, position, streamId, text, attempt, now)
+      } else {
+        const done = this.process(args, tally, outputs, position, streamId, text, attempt, now)
+        if (done) await done
+      }
     }
     args[1] = tally.processed
     args[2] = tally.filtered
@@ -137,15 +165,26 @@ export class StreamStageWorker {
       this.stage.rate(second),
       next.rate(second),
     ]
-    const skipped = (await runScript(this.writer, COMMIT, keys, args)) as number[]
-    if (this.onOutput && outputs.length) {
-      const duplicate = new Set(skipped)
-      for (const [position, record, id] of outputs) if (!duplicate.has(position)) this.onOutput(this.keys.pipeline, record, id)
-    }
-    this.busy = false
+    const previous = this.committing
+    this.committing = (async () => {
+      try {
+        await previous
+        const skipped = (await runScript(this.writer, COMMIT, keys, args)) as number[]
+        if (this.onOutput && outputs.length) {
+          const duplicate = new Set(skipped)
+          for (const [position, record, id] of outputs) if (!duplicate.has(position)) this.onOutput(this.keys.pipeline, record, id)
+        }
+      } catch (error) {
+        // Not acknowledged: the batch stays pending and is reclaimed after reclaimIdleMs.
+        this.log.failure(error)
+      } finally {
+        this.heartbeat.release(ids)
+        this.batches--
+      }
+    })()
   }
 
-  private async process(
+  private process(
     args: (string | number)[],
     tally: Tally,
     outputs: [number, object, string][],
@@ -154,20 +193,37 @@ export class StreamStageWorker {
     text: string,
     attempt: number,
     now: number,
-  ): Promise<void> {
+  ): void | Promise<void> {
     let messageId = streamId
     const emitted: [State, string][] = []
+    let running: void | Promise<void>
     try {
       const envelope = decodeEnvelope(text)
       messageId = envelope.id
-      const state = this.program.load(envelope)
-      const running = this.program.run(state, (out, branch) => {
+      running = this.program.run(this.program.load(envelope), (out, branch) => {
         emitted.push([out, branch])
       })
-      if (running) await running
     } catch (error) {
       return this.fail(args, tally, streamId, messageId, text, attempt, now, error)
     }
+    const forward = () => this.forward(args, tally, outputs, position, streamId, messageId, text, attempt, now, emitted)
+    if (running) return running.then(forward, (error: unknown) => this.fail(args, tally, streamId, messageId, text, attempt, now, error))
+    forward()
+  }
+
+  /** Adds the record's outputs to the commit: envelopes for the next stage, or pipeline outputs. */
+  private forward(
+    args: (string | number)[],
+    tally: Tally,
+    outputs: [number, object, string][],
+    position: number,
+    streamId: string,
+    messageId: string,
+    text: string,
+    attempt: number,
+    now: number,
+    emitted: [State, string][],
+  ): void {
     const start = args.length
     args.push(streamId, 'f', 0)
     let filtered = emitted.length === 0 ? 1 : 0
@@ -193,7 +249,8 @@ export class StreamStageWorker {
       // A value that cannot cross the boundary: permanent; nothing of this record goes on.
       args.length = start
       for (let i = outputs.length - 1; i >= 0 && outputs[i]?.[0] === position; i--) outputs.pop()
-      return this.fail(args, tally, streamId, messageId, text, attempt, now, error, true)
+      this.fail(args, tally, streamId, messageId, text, attempt, now, error, true)
+      return
     }
     args[start + 2] = args.length - start - 3
     tally.processed++
