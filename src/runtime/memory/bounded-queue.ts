@@ -31,13 +31,14 @@ export class BoundedQueue<T> {
   }
 
   /**
-   * Up to `max` items (at most the batch size); waits while empty; undefined once closed and empty.
-   * Synchronous when items are there, so a busy consumer never waits on a microtask.
+   * A batch of items; waits while empty; undefined once closed and empty. Synchronous when items
+   * are there, so a busy consumer never waits on a microtask. With `share` consumers on this queue,
+   * each takes its share of what is queued when it takes, so their async work overlaps.
    */
-  take(max = this.batchSize): T[] | Promise<T[] | undefined> | undefined {
-    if (this.size > 0) return this.takeNow(max)
+  take(share = 1): T[] | Promise<T[] | undefined> | undefined {
+    if (this.size > 0) return this.takeNow(share === 1 ? this.batchSize : Math.max(1, Math.floor(this.size / share)))
     if (this.closed) return undefined
-    return new Promise<void>((resolve) => this.takers.push(resolve)).then(() => this.take(max))
+    return new Promise<void>((resolve) => this.takers.push(resolve)).then(() => this.take(share))
   }
 
   /** No more items will come: waiting takers get `undefined`. */

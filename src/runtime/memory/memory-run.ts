@@ -92,6 +92,8 @@ export class MemoryRun implements PipelineRun {
 
   /** Validates and queues one input record; returns a promise only when the input queue is full. */
   private admit(running: Running, record: unknown, id: string | undefined): void | Promise<void> {
+    if (this.stopped)
+      throw new StairsError('ENGINE', `the run is stopped: pipeline '${running.idPrefix.slice(0, -1)}' takes no new records`)
     if (id !== undefined && this.isDuplicate(running, id)) return
     const messageId = id ?? running.idPrefix + ++running.sequence
     const checked = running.compiled.validate(record)
@@ -159,7 +161,6 @@ export class MemoryRun implements PipelineRun {
   }
 
   private enqueue(running: Running, index: number, message: MemoryMessage): void | Promise<void> {
-    if (this.stopped && index === 0) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const worker = running.workers[index] as StageWorker
     worker.counters.added++
     this.inFlight++

@@ -52,7 +52,7 @@ export class StageWorker {
 
   async loop(): Promise<void> {
     for (;;) {
-      const taken = this.queue.take(this.takeLimit())
+      const taken = this.queue.take(this.concurrency)
       const batch = taken instanceof Promise ? await taken : taken
       if (!batch) return
       for (let i = 0; i < batch.length; i++) {
@@ -60,11 +60,6 @@ export class StageWorker {
         if (done) await done
       }
     }
-  }
-
-  /** One loop takes a whole batch; several share what is queued, so async work overlaps. */
-  private takeLimit(): number {
-    return this.concurrency === 1 ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(this.queue.size / this.concurrency))
   }
 
   private process(message: MemoryMessage): void | Promise<void> {
