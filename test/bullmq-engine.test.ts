@@ -426,6 +426,14 @@ describe('bullmq engine: safety', () => {
     }
   })
 
+  it('says clearly that stats need an open run after stop()', async () => {
+    const pl = app.pipeline('closed', { input: numbers }, (_p, r) => r.subscribeFunc(({ n }) => ({ m: n }), { name: 'copy' }))
+    const { run } = await start([pl])
+    await run.stop()
+    await expect(run.stats()).rejects.toThrow('stats(): the run is stopped and its Redis connections are closed')
+    await expect(run.push('bq_safe.closed', { n: 1 })).rejects.toThrow('the run is stopped: it takes no new records')
+  })
+
   it('fails fast at start when Redis is unreachable, naming the masked URL', async () => {
     const engine = await loadEngine('bullmq')
     const app2 = new App('bq_down')

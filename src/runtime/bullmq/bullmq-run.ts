@@ -41,6 +41,7 @@ export class BullmqRun implements PipelineRun {
   private sequence = 0
   private flushTimer: NodeJS.Timeout | undefined
   private stopping: Promise<void> | undefined
+  private closed = false
 
   private constructor(
     private readonly redis: RedisSettings,
@@ -223,6 +224,7 @@ export class BullmqRun implements PipelineRun {
   }
 
   private async close(): Promise<void> {
+    this.closed = true
     clearInterval(this.flushTimer)
     await this.flushCounters().catch(() => {})
     const queues = [...this.forwardQueues, ...[...this.running.values()].flatMap((running) => running.queues)]
@@ -231,6 +233,7 @@ export class BullmqRun implements PipelineRun {
   }
 
   async stats(): Promise<PipelineStats[]> {
+    this.checkOpen('stats')
     await this.flushCounters()
     const result: PipelineStats[] = []
     for (const { compiled, scope, stages, queues } of this.running.values()) {
@@ -246,9 +249,19 @@ export class BullmqRun implements PipelineRun {
   }
 
   async deadLetters(): Promise<DeadLetter[]> {
+    this.checkOpen('deadLetters')
     const all: DeadLetter[] = []
     for (const running of this.running.values()) all.push(...(await this.guard(deadLettersOf(this.producer, running))))
     return all
+  }
+
+  /** After stop() the connections are closed: say so instead of "Connection is closed". */
+  private checkOpen(what: string): void {
+    if (this.closed)
+      throw new StairsError(
+        'ENGINE',
+        `${what}(): the run is stopped and its Redis connections are closed; call it before stop(), or use queueStatus()`,
+      )
   }
 
   private async flushCounters(): Promise<void> {

@@ -1,6 +1,6 @@
 // The BullMQ processor of one stage: decodes the job's envelope, runs the stage program, and sends
-// the outputs to the next stage's queue (add, or addBulk for several) before the job completes, so a crash between the
-// two redelivers the job instead of losing its outputs (at-least-once).
+// the outputs to the next stage's queue before the job completes, so a crash between the two
+// redelivers the job instead of losing its outputs (at-least-once).
 import { type Job, type Queue, UnrecoverableError } from 'bullmq'
 import { errorMessage, isPermanent } from '../../errors.js'
 import type { CompiledPipeline } from '../compiled-pipeline.js'
