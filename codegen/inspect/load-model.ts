@@ -119,6 +119,8 @@ export function describeFailure(error: unknown, root: string): InspectFailure {
   // esbuild (syntax errors while loading) names the file itself: "/abs/file.ts:3:10: ERROR: ...".
   const esbuild = /(\/[^\s:]+\.[cm]?tsx?):(\d+):\d+: ERROR/.exec(err.message)
   if (esbuild?.[1]) location = `${relative(root, esbuild[1])}:${esbuild[2]}`
+  // Graph errors raised after the builder returned carry the node's `(file:line)` in the message.
+  location ??= /\(([^\s()]+\.[cm]?tsx?:\d+)\)/.exec(err.message)?.[1] ?? null
   const message = location && !err.message.includes(location) ? `${location}: ${err.message}` : err.message
   return { name: err.name, code: typeof code === 'string' ? code : 'UNKNOWN', message, location }
 }
