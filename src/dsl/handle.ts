@@ -129,6 +129,7 @@ export class HandleImpl {
       fn: step.run,
       mode,
       fanOut: step.fanOut,
+      resultHoldsInput: step.resultHoldsInput,
       when: options?.when,
       component: 'flow',
       retry: retryOf(options),

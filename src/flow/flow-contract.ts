@@ -15,6 +15,11 @@ export interface FlowPipelineStep {
   readonly label: string
   /** True when the flow can return several records (a fan-out step): each goes on separately. */
   readonly fanOut: boolean
+  /**
+   * True when every output record already holds the input record's keys (the accumulated record):
+   * subscribing then needs no second merge (same record; V8 merges a whole record slowly).
+   */
+  readonly resultHoldsInput: boolean
   /** Runs the flow on one record: its output, STOP, or (fan-out) an iterable of outputs. */
   readonly run: (record: AnyRecord) => unknown
 }

@@ -9,7 +9,8 @@ import { type FlowSink, runChain, walkFrom } from './flow-runner.js'
 /**
  * Runs the flow from its first steps. The output is the accumulated record at the last step; with
  * branches, the last steps' records merged; with a fan-out step, one record per path (an array).
- * A record that reaches no last step (STOP everywhere) is dropped.
+ * A record that reaches no last step (STOP everywhere) is dropped. Every output record holds the
+ * input's keys (`resultHoldsInput`), so a subscribing node takes it as is.
  */
 export function runAsComponent(plan: FlowPlan, self: object, record: object): unknown {
   if (plan.chain) return runChain(plan, plan.chain, self, record as AnyRecord)

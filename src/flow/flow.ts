@@ -132,9 +132,14 @@ export abstract class Flow<I extends object> implements FlowRuntime {
     const label = this.flowName
     const custom = (this as { run?: unknown }).run
     if (typeof custom === 'function') {
-      return Object.freeze({ label, fanOut: false, run: (record: object) => custom.call(this, record) })
+      return Object.freeze({ label, fanOut: false, resultHoldsInput: false, run: (record: object) => custom.call(this, record) })
     }
-    return Object.freeze({ label, fanOut: plan.fanOut, run: (record: object) => runAsComponent(plan, this, record) })
+    return Object.freeze({
+      label,
+      fanOut: plan.fanOut,
+      resultHoldsInput: true,
+      run: (record: object) => runAsComponent(plan, this, record),
+    })
   }
 
   private define(fn: unknown, options: StepOptions<string, boolean> | undefined, fanOut: boolean): StepDefinition {

@@ -32,6 +32,8 @@ export interface FuncNode extends NodeBase {
   /** `flow` when the function runs a Flow: codegen and graphs show it as such. */
   readonly component: 'function' | 'flow'
   readonly retry: RetryPolicy | undefined
+  /** Set when the result already holds the input's keys (a Flow's accumulated record): subscribe takes it as is. */
+  readonly resultHoldsInput?: boolean
 }
 
 export interface ConsumerNode extends NodeBase {

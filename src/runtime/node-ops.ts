@@ -101,7 +101,8 @@ function compileConsumer(consumer: ConsumerRef, when: ((r: never) => boolean) | 
 function compileFunc(node: Extract<GraphNode, { kind: 'func' }>, from: number, pipeline: string): NodeOp {
   const fn = node.fn as (record: Rec) => unknown
   const when = node.when as ((record: Rec) => boolean) | undefined
-  const subscribe = node.mode === 'subscribe'
+  // A result that already holds the input's keys is the merged record: merging again would only cost.
+  const subscribe = node.mode === 'subscribe' && node.resultHoldsInput !== true
   const combine = (input: Rec, result: unknown): unknown => {
     if (result === undefined || result === null) return subscribe ? input : {}
     if (result === STOP) return STOPPED
@@ -120,7 +121,7 @@ function compileFunc(node: Extract<GraphNode, { kind: 'func' }>, from: number, p
 function compileFanOut(node: Extract<GraphNode, { kind: 'func' }>, from: number, pipeline: string): NodeOp {
   const fn = node.fn as (record: Rec) => unknown
   const when = node.when as ((record: Rec) => boolean) | undefined
-  const subscribe = node.mode === 'subscribe'
+  const subscribe = node.mode === 'subscribe' && node.resultHoldsInput !== true
   const spread = (input: Rec, items: unknown[]): FanOut => {
     const records: unknown[] = []
     for (const item of items) {
