@@ -10,9 +10,8 @@ import { killWorker, startWorker } from './support/worker-processes.js'
 
 const RECORDS = 3_000
 const KILL_AFTER = 1_500
-// The redis engine; the bullmq engine did not recover from the restart when this was written
-// (the test timed out), so it joins here once it does: add 'bullmq' to this list.
-const engines = ['redis'] as const
+// Both Redis engines (bullmq joined once producers reconnected after losing Redis).
+const engines = ['redis', 'bullmq'] as const
 
 let server: TestRedisServer
 beforeAll(async () => {
