@@ -88,24 +88,3 @@ export async function runProducer<Row, C>(
   })
   return { rows: report.rows, pushed, elapsedMs: report.elapsedMs, maxQueued }
 }
-
-/** Keeps up to `size` pushes in flight; their order of issue is their order on the queue. */
-export class PushWindow {
-  private pending: Promise<void>[] = []
-
-  constructor(private readonly size: number) {}
-
-  /** Adds a push; returns a promise to await when the window is full. */
-  add(push: Promise<void>): Promise<void> | undefined {
-    // Handled here so a failing push is not an unhandled rejection before flush awaits it.
-    push.catch(() => {})
-    this.pending.push(push)
-    if (this.pending.length >= this.size) return this.flush()
-  }
-
-  async flush(): Promise<void> {
-    const pending = this.pending
-    this.pending = []
-    await Promise.all(pending)
-  }
-}

@@ -12,7 +12,8 @@ import { connectRedis, type RedisSettings } from '../runtime/redis-connection.js
 import type { ProducerContext, ProducerProgress } from './producer-types.js'
 import { batchEta, ProgressMeter } from './progress-meter.js'
 import { QueueLimit } from './queue-limit.js'
-import { PushWindow, runKey } from './run-producer.js'
+import { rowChunks } from './row-chunks.js'
+import { runKey } from './run-producer.js'
 import type { WorkerProducer } from './worker-producer.js'
 import { type WorkerProducerStatus, WorkerProducerStore } from './worker-producer-store.js'
 
@@ -72,8 +73,8 @@ export interface ProcessWorkerProducerOptions extends WorkerProducerRunOptions {
   onProgress?: (progress: ProducerProgress) => void
   /** Called when this process claims a batch (tests use it to kill a process mid-batch). */
   onBatch?: (event: { index: number; reclaimed: boolean }) => void
-  /** Pushes in flight at once (default 64). */
-  inFlight?: number
+  /** Rows sent per round trip (default 256). */
+  batchSize?: number
 }
 
 export interface ProcessResult {
@@ -136,7 +137,7 @@ export async function processWorkerProducer(
         limit,
         meter,
         context,
-        inFlight: options.inFlight ?? 64,
+        batchSize: Math.max(1, Math.min(options.batchSize ?? 256, producer.limit ?? Number.POSITIVE_INFINITY)),
         batchProgress,
       })
       if (!kept) {
@@ -158,7 +159,7 @@ interface BatchRun {
   limit: QueueLimit | undefined
   meter: ProgressMeter
   context: ProducerContext<unknown>
-  inFlight: number
+  batchSize: number
   batchProgress: () => ProducerProgress['batches']
 }
 
@@ -184,23 +185,22 @@ async function pushBatch(
     },
     Math.max(50, Math.floor(producer.leaseMs / 3)),
   )
-  const window = new PushWindow(job.inFlight)
+  const send = sender(run, job.target)
   let row = 0
   try {
-    for await (const record of producer.read(batch, job.context)) {
+    for await (const rows of rowChunks(producer.read(batch, job.context), job.batchSize, 50)) {
       if (lost) break
-      const gate = job.limit?.take()
+      const gate = job.limit?.take(rows.length)
       if (gate) await gate
-      const full = window.add(run.push(job.target, record, workerProducerMessageId(producer.name, index, row++)))
-      if (full) await full
-      job.meter.row(job.batchProgress)
+      const entries = rows.map((record, i) => [record, workerProducerMessageId(producer.name, index, row + i)] as const)
+      await send(entries)
+      row += rows.length
+      for (let i = 0; i < rows.length; i++) job.meter.row(job.batchProgress)
     }
-    await window.flush()
   } catch (error) {
-    await window.flush().catch(() => {})
     throw new StairsError(
       'ENGINE',
-      `worker producer '${producer.app}.${producer.name}', batch ${index}, row ${row}: ${errorMessage(error)}; the batch will be read again`,
+      `worker producer '${producer.app}.${producer.name}', batch ${index}, after ${row} rows sent: ${errorMessage(error)}; the batch will be read again`,
       { cause: error },
     )
   } finally {
@@ -208,6 +208,14 @@ async function pushBatch(
     await renewal
   }
   return !lost
+}
+
+/** One round trip per chunk where the engine offers `pushMany`, else one `push` per record, all in flight at once. */
+function sender(run: PipelineRun, target: string): (entries: readonly (readonly [unknown, string])[]) => Promise<void> {
+  if (run.pushMany) return (entries) => (run.pushMany as NonNullable<PipelineRun['pushMany']>).call(run, target, entries)
+  return async (entries) => {
+    await Promise.all(entries.map(([record, id]) => run.push(target, record, id)))
+  }
 }
 
 function contextOf(producer: AnyWorkerProducer, options: WorkerProducerRunOptions): ProducerContext<unknown> {

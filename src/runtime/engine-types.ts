@@ -63,6 +63,11 @@ export interface RunOptions {
 export interface PipelineRun {
   /** Sends one record into a pipeline (checked against its schema); resolves once queued. */
   push(pipeline: string, record: unknown, id?: string): Promise<void>
+  /**
+   * Optional: sends records with message ids in one round trip, in order (worker producers' batches);
+   * an id already pushed is dropped, as with `push`. Runs without it get one `push` per record.
+   */
+  pushMany?(pipeline: string, entries: readonly (readonly [record: unknown, id: string | undefined])[]): Promise<void>
   /** Sends every record of a source; resolves with the count once all are queued. */
   feed(pipeline: string, source: Iterable<unknown> | AsyncIterable<unknown>): Promise<number>
   /** Records waiting in a pipeline's input queue (producers wait on this with `limit`). */
