@@ -45,7 +45,9 @@ describe('unknown names list the valid ones and suggest the closest', () => {
   it('producer', async () => {
     const { code, stderr } = await stairs(['producer:process', 'demo.sentence'])
     expect(code).toBe(2)
-    expect(expectOneLine(stderr)).toBe("error: unknown producer 'demo.sentence': did you mean 'demo.sentences'? (valid: demo.sentences)")
+    expect(expectOneLine(stderr)).toBe(
+      "error: unknown producer 'demo.sentence': did you mean 'demo.sentences'? (valid: demo.sentence_pages, demo.sentences)",
+    )
   })
 
   it('standalone consumer', async () => {
