@@ -1,7 +1,7 @@
 // Producers and consumer queues on a bench-owned redis-server (issue 6), each against a
 // hand-written baseline doing the same Redis work in the same run:
 // - runProducer into the redis engine (schema check, batches via run.feed) vs pipelined XADD batches;
-// - a worker producer (per-row push with a message id, de-duplicated) vs runProducer (no ids);
+// - a worker producer (chunks of rows with message ids, de-duplicated) vs runProducer (no ids);
 // - consumeIter over a consumer's stream vs a raw XREADGROUP + XACK/XDEL loop;
 // - runProducer into the memory engine vs run.feed of an array.
 import { Redis } from 'ioredis'
@@ -150,7 +150,7 @@ export default async function (): Promise<BenchResult[]> {
       note,
     ),
     compared(
-      'worker producer -> redis engine (per-row push with id)',
+      'worker producer -> redis engine (chunks with ids, pushMany)',
       m('workerProducer'),
       'rows/s',
       { name: 'runProducer, batched, no ids', value: m('producer') },
