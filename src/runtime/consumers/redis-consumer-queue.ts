@@ -38,7 +38,7 @@ export async function openRedisConsumerQueue(consumer: ConsumerRef, settings: Re
     client.disconnect()
     throw new StairsError(
       'ENGINE',
-      `consumer '${consumer.app}.${consumer.name}' is already read by ${holder ?? 'another process'} (lock ${lockKey}); one reader at a time`,
+      `consumer '${consumer.app}.${consumer.name}' is already read by ${holder ?? 'another process'} (lock ${lockKey}); one reader at a time (a reader that died releases it within ${LOCK_MS / 1000} s)`,
     )
   }
   const renew = setInterval(() => void client.eval(RENEW, 1, lockKey, me, LOCK_MS).catch(() => {}), LOCK_MS / 3)
