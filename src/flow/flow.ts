@@ -41,6 +41,24 @@ type StartCheck<F, K extends string, D> = [StartFromErrors<F, K, D>] extends [ne
  *   last = this.step(({ value, p2 }: { value: number; p2: number }) => ({ p3: value ** 3, seenP2: p2 }))
  * }
  * input.subscribeFlow(new Powers()) // DataFrame<{ value; p1; p2; p3; seenP2 }>
+ *
+ * Steps are found by name when the flow is first used, so a subclass redefines a step by declaring
+ * a field of the same name (`override second = this.step(...)`) and the steps pointing to it follow.
+ * A wiring the types can check is checked where the flow is used: `subscribeFlow(new Bad())` shows
+ * "step 'last' needs key 'p2', which no earlier step provides".
+ *
+ * A class may define its own `run(record)`: its result is then the flow's output. Annotate `this`
+ * so `startFrom` is typed against the class (TypeScript cannot resolve step names on the generic
+ * `this` inside a method):
+ * @example
+ * class Summed extends Flow<{ value: number }> {
+ *   run(this: Summed, input: { value: number }) {
+ *     const result = this.startFrom('square', input)
+ *     return { sum: result.square.squared + result.cube.cubed }
+ *   }
+ *   square = this.step(({ value }: { value: number }) => ({ squared: value * value }), { next: ['cube'], saveResult: true })
+ *   cube = this.step(({ value }: { value: number }) => ({ cubed: value ** 3 }))
+ * }
  */
 export abstract class Flow<I extends object> implements FlowRuntime {
   /** Phantom: the flow's input and output shapes (type-level only). */
