@@ -12,7 +12,7 @@ const f2 = ({ x }: { x: number }) => ({ y: x + 1 })
 
 const sorted = (names: string[]): string[] => [...names].sort()
 
-describe("completions inside .get('", () => {
+describe("completions inside .get('", { timeout: 120_000 }, () => {
   it('list the keys after subscribeFunc and addValue', () => {
     const chain = `input.subscribeFunc(f1).addValue({ c: 5 }).subscribeFunc(({ a, c }) => ({ s: a + c })).get('/*|*/')`
     expect(sorted(completionsAt(header + chain))).toEqual(['a', 'b', 'c', 's', 'x'])
