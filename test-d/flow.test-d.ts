@@ -32,6 +32,22 @@ class Branches extends Flow<{ value: number }> {
 expectType<{ left: { left: number }; right: { right: string } }>(new Branches().startFrom('root', { value: 1 }))
 expectType<{ value: number; doubled: number; left: number; right: string }>({} as FlowOutput<Branches>)
 
+// Seed: the `@step` chain.
+class StepChain extends Flow<{ value: number }> {
+  first_step = this.step(({ value }: { value: number }) => ({ first_step_result: value }), { next: ['second_step'] })
+  second_step = this.step(({ first_step_result }: { first_step_result: number }) => ({ second_step_result: first_step_result }))
+}
+expectType<{ value: number; first_step_result: number; second_step_result: number }>({} as FlowOutput<StepChain>)
+expectType<{ second_step: { second_step_result: number } }>(new StepChain().startFrom('first_step', { value: 1 }))
+
+// Seed: the branching flow (first_step, then second_step_1 and second_step_2 on their own copies).
+class Branching extends Flow<{ value: number }> {
+  second_step_2 = this.step(({ root }: { root: number }) => ({ two: root }))
+  second_step_1 = this.step(({ root }: { root: number }) => ({ one: String(root) }))
+  first_step = this.step(({ value }: { value: number }) => ({ root: value }), { next: ['second_step_1', 'second_step_2'] })
+}
+expectType<{ second_step_1: { one: string }; second_step_2: { two: number } }>(new Branching().startFrom('first_step', { value: 1 }))
+
 // Seed: the accumulating three-step flow, declared last step first.
 class Accumulating extends Flow<{ value: number }> {
   third_step = this.step(
