@@ -216,3 +216,22 @@ describe('counters', () => {
     expect(c.out + c.filtered + c.deadLettered - c.rejected).toBe(c.in)
   })
 })
+
+describe('merging records', () => {
+  it('keeps an own __proto__ key a plain key: no prototype change', async () => {
+    const app = new App('mem_proto')
+    const pl = app.pipeline('proto', { input: numbered }, (_p, r) =>
+      r.subscribeFunc(() => JSON.parse('{"__proto__": {"polluted": true}, "k": 1}') as { k: number }),
+    )
+    const outputs: object[] = []
+    const run = startMemoryRun([pl], { onOutput: (_, record) => outputs.push(record) })
+    await run.feed('proto', range(1))
+    await run.drain()
+    await run.stop()
+    const [out] = outputs as Record<string, unknown>[]
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+    expect(out?.polluted).toBeUndefined()
+    expect(out).toMatchObject({ n: 0, k: 1 })
+    expect(Object.hasOwn(out as object, '__proto__')).toBe(true)
+  })
+})
