@@ -2,7 +2,43 @@
 // lengths, in-flight counts and per-second rates, each in one pipelined round trip.
 import type { Redis } from 'ioredis'
 import type { PipelineCounters, PipelineStats, QueueStatus, StageCounters } from '../engine-types.js'
-import { GROUP, type PipelineKeys } from './stream-layout.js'
+import { runScript, STAGE_STATE } from './scripts.js'
+import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
+
+export interface StageState {
+  /** Entries not yet delivered to any worker. */
+  readonly waiting: number
+  /** Entries delivered and not yet acknowledged. */
+  readonly inFlight: number
+  /** Failed records waiting for their retry. */
+  readonly scheduled: number
+  /** Nothing waiting, in flight or scheduled. */
+  readonly drained: boolean
+}
+
+/**
+ * Reads each stage's state. Acknowledged entries are trimmed lazily, so the stream length is not
+ * the backlog: the group's lag is (or, when Redis cannot tell, the length minus pending).
+ */
+export async function readStageStates(client: Redis, stages: readonly StageKeys[]): Promise<StageState[]> {
+  return Promise.all(
+    stages.map(async (stage) => {
+      const [undelivered, pending, lag, length, scheduled] = (await runScript(
+        client,
+        STAGE_STATE,
+        [stage.stream, stage.retries],
+        [GROUP],
+      )) as number[]
+      const waiting = (lag as number) >= 0 ? (lag as number) : Math.max(0, (length as number) - (pending as number))
+      return {
+        waiting: undelivered ? Math.max(1, waiting) : 0,
+        inFlight: pending as number,
+        scheduled: scheduled as number,
+        drained: !undelivered && !pending && !scheduled,
+      }
+    }),
+  )
+}
 
 const RATE_SECONDS = 5
 
@@ -27,60 +63,62 @@ export async function readStats(client: Redis, pipelines: readonly PipelineKeys[
   const tx = client.pipeline()
   for (const keys of pipelines) {
     tx.hgetall(keys.counters)
-    for (const stage of keys.stages) tx.hgetall(stage.counters).xlen(stage.stream)
+    for (const stage of keys.stages) tx.hgetall(stage.counters)
   }
   const replies = ((await tx.exec()) ?? []).map(([error, value]) => {
     if (error) throw error
-    return value
+    return value as Record<string, string>
   })
+  const states = await readStageStates(
+    client,
+    pipelines.flatMap((keys) => keys.stages),
+  )
   let at = 0
+  let stageAt = 0
   return pipelines.map((keys) => ({
     pipeline: keys.pipeline,
     counters: pipelineCounters(replies[at++] as Record<string, string>),
-    stages: keys.stages.map((stage) => ({
-      stage: stage.id,
-      counters: stageCounters(replies[at++] as Record<string, string>),
-      queued: Number(replies[at++]),
-    })),
+    stages: keys.stages.map((stage) => {
+      const state = states[stageAt++] as StageState
+      return { stage: stage.id, counters: stageCounters(replies[at++] as Record<string, string>), queued: state.waiting + state.scheduled }
+    }),
   }))
 }
 
 export async function readQueueStatus(client: Redis, pipelines: readonly PipelineKeys[]): Promise<QueueStatus[]> {
   const second = Math.floor(Date.now() / 1000)
+  const stages = pipelines.flatMap((keys) => keys.stages.map((stage) => ({ keys, stage })))
+  const states = await readStageStates(
+    client,
+    stages.map((s) => s.stage),
+  )
   const tx = client.pipeline()
-  for (const keys of pipelines)
-    for (const stage of keys.stages) {
-      tx.hgetall(stage.counters).xlen(stage.stream).xpending(stage.stream, GROUP).zcard(stage.retries)
-      for (let s = 1; s <= RATE_SECONDS; s++) tx.hgetall(stage.rate(second - s))
-    }
-  const replies = ((await tx.exec()) ?? []).map(([error, value]) => (error ? undefined : value))
+  for (const { stage } of stages) {
+    tx.hgetall(stage.counters)
+    for (let s = 1; s <= RATE_SECONDS; s++) tx.hgetall(stage.rate(second - s))
+  }
+  const replies = ((await tx.exec()) ?? []).map(([error, value]) => (error ? {} : (value as Record<string, string>)))
   let at = 0
-  const statuses: QueueStatus[] = []
-  for (const keys of pipelines)
-    for (const stage of keys.stages) {
-      const counters = stageCounters((replies[at++] ?? {}) as Record<string, string>)
-      const length = Number(replies[at++] ?? 0)
-      const pending = Number((replies[at++] as [number] | undefined)?.[0] ?? 0)
-      const scheduled = Number(replies[at++] ?? 0)
-      let added = 0
-      let processed = 0
-      for (let s = 1; s <= RATE_SECONDS; s++) {
-        const window = (replies[at++] ?? {}) as Record<string, string>
-        added += Number(window.added ?? 0)
-        processed += Number(window.processed ?? 0)
-      }
-      statuses.push({
-        app: keys.app,
-        pipeline: keys.pipeline,
-        stage: stage.id,
-        queue: stage.queue,
-        // Acknowledged entries are deleted, so the stream holds waiting plus in-flight entries;
-        // scheduled retries wait too.
-        waiting: Math.max(0, length - pending) + scheduled,
-        inFlight: pending,
-        counters,
-        rates: { addedPerSecond: added / RATE_SECONDS, processedPerSecond: processed / RATE_SECONDS },
-      })
+  return stages.map(({ keys, stage }, i) => {
+    const state = states[i] as StageState
+    const counters = stageCounters(replies[at++] ?? {})
+    let added = 0
+    let processed = 0
+    for (let s = 1; s <= RATE_SECONDS; s++) {
+      const window = replies[at++] ?? {}
+      added += Number(window.added ?? 0)
+      processed += Number(window.processed ?? 0)
     }
-  return statuses
+    return {
+      app: keys.app,
+      pipeline: keys.pipeline,
+      stage: stage.id,
+      queue: stage.queue,
+      // Scheduled retries wait too.
+      waiting: state.waiting + state.scheduled,
+      inFlight: state.inFlight,
+      counters,
+      rates: { addedPerSecond: added / RATE_SECONDS, processedPerSecond: processed / RATE_SECONDS },
+    }
+  })
 }

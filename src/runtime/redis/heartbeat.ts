@@ -2,10 +2,12 @@
 // it holds (read, not yet committed) are claimed again by itself with XCLAIM JUSTID, which resets
 // their idle time without counting a delivery. Only a dead worker's entries grow idle.
 import type { Redis } from 'ioredis'
+import type { StreamEntry } from './reclaimer.js'
 import { GROUP } from './stream-layout.js'
 
 export class Heartbeat {
-  private readonly held = new Set<string>()
+  /** Batches held, as read: tracked per batch, not per entry, to stay off the hot path. */
+  private readonly held = new Set<readonly StreamEntry[]>()
   private readonly timer: NodeJS.Timeout
   private beating = false
 
@@ -19,12 +21,12 @@ export class Heartbeat {
     this.timer.unref()
   }
 
-  hold(ids: Iterable<string>): void {
-    for (const id of ids) this.held.add(id)
+  hold(batch: readonly StreamEntry[]): void {
+    this.held.add(batch)
   }
 
-  release(ids: Iterable<string>): void {
-    for (const id of ids) this.held.delete(id)
+  release(batch: readonly StreamEntry[]): void {
+    this.held.delete(batch)
   }
 
   stop(): void {
@@ -35,7 +37,7 @@ export class Heartbeat {
     if (this.beating || this.held.size === 0) return
     this.beating = true
     try {
-      const ids = [...this.held]
+      const ids = [...this.held].flatMap((batch) => batch.map(([id]) => id))
       for (let i = 0; i < ids.length; i += 1000)
         await this.client.xclaim(this.stream, GROUP, this.consumer, 0, ...ids.slice(i, i + 1000), 'JUSTID')
     } catch {

@@ -14,7 +14,7 @@ import type { StageContext } from '../node-ops.js'
 import { connectRedis, type RedisSettings } from '../redis-connection.js'
 import { encodeEnvelope } from '../wire.js'
 import { checkContracts } from './contracts.js'
-import { readStats } from './counters.js'
+import { readStageStates, readStats } from './counters.js'
 import { readDeadLetters } from './dead-letter-queue.js'
 import { RetryPromoter } from './retry-promoter.js'
 import { PUSH, runScript } from './scripts.js'
@@ -236,28 +236,22 @@ export class RedisRun implements PipelineRun {
 
   private async waitForRoom(running: Running): Promise<void> {
     const first = running.keys.stages[0] as PipelineKeys['stages'][number]
-    while ((await (await this.producerClient()).xlen(first.stream)) > this.settings.queueCapacity) await sleep(20)
+    while (((await readStageStates(await this.producerClient(), [first]))[0]?.waiting ?? 0) > this.settings.queueCapacity) await sleep(20)
   }
 
   async waiting(pipeline: string): Promise<number> {
     const first = this.get(pipeline).keys.stages[0] as PipelineKeys['stages'][number]
-    const [[, length], [, pending]] = (await this.withProducer((client) =>
-      client.pipeline().xlen(first.stream).xpending(first.stream, GROUP).exec(),
-    )) as [[null, number], [null, [number]]]
-    return Math.max(0, length - Number(pending[0] ?? 0))
+    return this.withProducer(async (client) => (await readStageStates(client, [first]))[0]?.waiting ?? 0)
   }
 
-  /** Waits until every stage stream of the run is empty (acknowledged entries are deleted) and no retry is scheduled. */
+  /** Waits until no stage of the run has records waiting, in flight or scheduled for a retry. */
   async drain(): Promise<void> {
+    const stages = [...this.running.values()].flatMap(({ keys }) => keys.stages)
     let pause = 5
     for (;;) {
-      const client = await this.producerClient()
-      const tx = client.pipeline()
-      for (const { keys } of this.running.values()) for (const stage of keys.stages) tx.xlen(stage.stream).zcard(stage.retries)
-      const replies = (await tx.exec()) ?? []
-      const empty = replies.every(([error, value]) => !error && Number(value) === 0)
+      const states = await readStageStates(await this.producerClient(), stages)
       // Checked after the reply: a local worker may still be delivering outputs of its last commit.
-      if (empty && !this.workers.some((worker) => worker.busy)) return
+      if (states.every((state) => state.drained) && !this.workers.some((worker) => worker.busy)) return
       await sleep(pause)
       pause = Math.min(pause * 2, 50)
     }

@@ -40,7 +40,7 @@ return {redis.call('XLEN', KEYS[1]), dups}
 `)
 
 /**
- * Commits a processed batch: per input entry, acknowledge and delete it and, only if this
+ * Commits a processed batch: per input entry, acknowledge it and, only if this
  * consumer's ack was the first (a reclaimed duplicate is not forwarded twice), forward its
  * outputs, schedule its retry or dead-letter it. Then the counters.
  * KEYS: stream, next stream ('' at the end), counters, next counters, pipeline counters, dlq,
@@ -54,7 +54,7 @@ export const COMMIT = script(`
 local stream, nextStream, counters, nextCounters, pcounters, dlq, retries, rate, nextRate =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local group = ARGV[1]
-local forwarded, skipped, position, ids = 0, {}, 0, {}
+local forwarded, skipped, position, last = 0, {}, 0, nil
 local i = 8
 while i <= #ARGV do
   local id, kind, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
@@ -71,11 +71,15 @@ while i <= #ARGV do
     skipped[#skipped + 1] = position
   end
   position = position + 1
-  ids[position] = id
+  last = id
   i = i + 3 + n
 end
--- One XDEL for the batch: much cheaper than one per entry.
-for k = 1, #ids, 1000 do redis.call('XDEL', stream, unpack(ids, k, math.min(k + 999, #ids))) end
+-- Acknowledged entries are trimmed from the head of the stream, in whole nodes ('~'), instead of
+-- XDEL per entry (several times cheaper). Everything below the oldest pending entry is
+-- acknowledged; with nothing pending, everything up to this batch's last entry is.
+local pending = redis.call('XPENDING', stream, group)
+local floor = pending[2] or last
+if floor then redis.call('XTRIM', stream, 'MINID', '~', floor) end
 local names = {'processed', 'filtered', 'failed', 'retried', 'deadLettered'}
 for k = 1, 5 do
   local v = tonumber(ARGV[k + 1])
@@ -110,6 +114,26 @@ for _, member in ipairs(due) do
   redis.call('ZREM', KEYS[1], member)
 end
 return #due
+`)
+
+/**
+ * A stage's state for drain and inspect. KEYS: stream, retry ZSET. ARGV: group.
+ * Returns {undelivered (0/1), pending, lag (-1 when Redis cannot tell), length, scheduled retries}.
+ */
+export const STAGE_STATE = script(`
+local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+local pending, lag, last = 0, -1, '0-0'
+for _, g in ipairs(groups) do
+  local info = {}
+  for k = 1, #g, 2 do info[g[k]] = g[k + 1] end
+  if info['name'] == ARGV[1] then
+    pending = info['pending']
+    last = info['last-delivered-id']
+    if type(info['lag']) == 'number' then lag = info['lag'] end
+  end
+end
+local undelivered = #redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', 1)
+return {undelivered, pending, lag, redis.call('XLEN', KEYS[1]), redis.call('ZCARD', KEYS[2])}
 `)
 
 /** Runs a script by its SHA, loading it when the server does not know it (first use, restart). */

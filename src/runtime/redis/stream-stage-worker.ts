@@ -39,6 +39,11 @@ export class StreamStageWorker {
   private readonly where: string
   private readonly reclaimer: Reclaimer
   private readonly heartbeat: Heartbeat
+  /** Where the record being processed collects its outputs. */
+  private emitted: [State, string][] = []
+  private readonly emit = (out: State, branch: string): void => {
+    this.emitted.push([out, branch])
+  }
   private readonly log: WorkerLog
 
   constructor(
@@ -112,15 +117,14 @@ export class StreamStageWorker {
       '>',
     )) as [string, StreamEntry[]][] | null
     const entries = reply?.[0]?.[1]
-    if (entries) this.heartbeat.hold(entries.map(([id]) => id))
+    if (entries) this.heartbeat.hold(entries)
     return entries
   }
 
   /** Runs the stage on a batch, then starts its commit (behind the previous one) without waiting for it. */
   private async handle(entries: StreamEntry[], deliveries: Map<string, number> | undefined): Promise<void> {
     this.batches++
-    const ids = entries.map(([id]) => id)
-    this.heartbeat.hold(ids)
+    this.heartbeat.hold(entries)
     const tally: Tally = { processed: 0, filtered: 0, failed: 0, retried: 0, deadLettered: 0, out: 0 }
     const args: (string | number)[] = [GROUP, 0, 0, 0, 0, 0, 0]
     const outputs: [number, object, string][] = []
@@ -178,7 +182,7 @@ export class StreamStageWorker {
         // Not acknowledged: the batch stays pending and is reclaimed after reclaimIdleMs.
         this.log.failure(error)
       } finally {
-        this.heartbeat.release(ids)
+        this.heartbeat.release(entries)
         this.batches--
       }
     })()
@@ -195,20 +199,23 @@ export class StreamStageWorker {
     now: number,
   ): void | Promise<void> {
     let messageId = streamId
+    // Records of a batch run one after another, so one shared emit callback serves them all.
     const emitted: [State, string][] = []
+    this.emitted = emitted
     let running: void | Promise<void>
     try {
       const envelope = decodeEnvelope(text)
       messageId = envelope.id
-      running = this.program.run(this.program.load(envelope), (out, branch) => {
-        emitted.push([out, branch])
-      })
+      running = this.program.run(this.program.load(envelope), this.emit)
     } catch (error) {
       return this.fail(args, tally, streamId, messageId, text, attempt, now, error)
     }
-    const forward = () => this.forward(args, tally, outputs, position, streamId, messageId, text, attempt, now, emitted)
-    if (running) return running.then(forward, (error: unknown) => this.fail(args, tally, streamId, messageId, text, attempt, now, error))
-    forward()
+    if (running)
+      return running.then(
+        () => this.forward(args, tally, outputs, position, streamId, messageId, text, attempt, now, emitted),
+        (error: unknown) => this.fail(args, tally, streamId, messageId, text, attempt, now, error),
+      )
+    this.forward(args, tally, outputs, position, streamId, messageId, text, attempt, now, emitted)
   }
 
   /** Adds the record's outputs to the commit: envelopes for the next stage, or pipeline outputs. */
