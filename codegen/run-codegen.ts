@@ -47,11 +47,14 @@ export async function runCodegen(options: CodegenOptions = {}): Promise<CodegenR
   const configFile = path.join(root, CONFIG_FILE)
   const staticConfig = readStaticConfig(configFile)
   const generatedDir = path.resolve(root, staticConfig.generated)
-  const relative = (file: string): string => path.relative(root, path.join(generatedDir, file)).split(path.sep).join('/')
+  const relativeTo =
+    (dir: string) =>
+    (file: string): string =>
+      path.relative(root, path.join(dir, file)).split(path.sep).join('/')
 
   if (!options.check) {
     const unchanged = upToDate(root, configFile, generatedDir)
-    if (unchanged) return { root, generatedDir, written: [], stale: [], unchanged: unchanged.map(relative), skipped: true }
+    if (unchanged) return { root, generatedDir, written: [], stale: [], unchanged: unchanged.map(relativeTo(generatedDir)), skipped: true }
   }
 
   const inspecting = runInspect(root)
@@ -94,11 +97,15 @@ export async function runCodegen(options: CodegenOptions = {}): Promise<CodegenR
 
   const model = buildModel(project, types, inputsHash(root, [configFile, ...modules]))
   const files = emitAll(model)
-  const status = compareOutputs(project.generatedDir, files)
+  // The loaded config decides where output goes (the static read is only a first guess).
+  const outDir = project.generatedDir
+  const relative = relativeTo(outDir)
+  const status = compareOutputs(outDir, files)
   const stale = [...status.changed, ...status.extra].map(relative).sort()
-  if (options.check) return { root, generatedDir, written: [], stale, unchanged: status.unchanged.map(relative), skipped: false }
-  writeOutputs(project.generatedDir, files, status)
-  return { root, generatedDir, written: stale, stale: [], unchanged: status.unchanged.map(relative), skipped: false }
+  const unchanged = status.unchanged.map(relative)
+  if (options.check) return { root, generatedDir: outDir, written: [], stale, unchanged, skipped: false }
+  writeOutputs(outDir, files, status)
+  return { root, generatedDir: outDir, written: stale, stale: [], unchanged, skipped: false }
 }
 
 /** The generated files when the inputs hash and every output's hash still match; else undefined. */
