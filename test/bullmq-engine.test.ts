@@ -308,6 +308,36 @@ describe('bullmq engine: failures', () => {
     }
   })
 
+  it('fails a job whose stored bytes are not JSON at all (written straight into its hash), and goes on', async () => {
+    const producer = await start([poison], { workers: false })
+    const client = new Redis(url)
+    try {
+      await producer.run.push('bq_fail.poison', { n: 1 }, 'mangled')
+      await producer.run.push('bq_fail.poison', { n: 2 }, 'intact')
+      const jobKey = `${redisKeys.bullmqPrefix(producer.prefix, 'bq_fail', 'poison')}:${bullmqQueueName('poison', 'input')}:mmangled`
+      expect(await client.hget(jobKey, 'data')).toContain('"i\\":\\"mangled')
+      await client.hset(jobKey, 'data', Buffer.from([0x00, 0xff, 0x7b, 0x6a, 0x75, 0x6e, 0x6b]))
+      const outputs: object[] = []
+      const workers = await (await loadEngine('bullmq')).startRun([poison], {
+        redis: { url, prefix: producer.prefix },
+        onOutput: (_pipeline, record) => outputs.push(record),
+      })
+      try {
+        await producer.run.drain()
+        expect(outputs).toEqual([{ n: 2, m: 3, ok: true }])
+        const dead = await workers.deadLetters()
+        expect(dead).toHaveLength(1)
+        expect(dead[0]).toMatchObject({ stage: 'input', id: 'mmangled', attempts: 1, error: { name: 'EnvelopeError' } })
+        expect(dead[0]?.error.message).toContain("pipeline 'poison', stage 'input': not a stairs envelope (invalid JSON")
+      } finally {
+        await workers.stop()
+      }
+    } finally {
+      client.disconnect()
+      await producer.run.stop()
+    }
+  })
+
   it('refuses an oversize record at the producer with a clear error, and queues nothing', async () => {
     const big = app.pipeline('big', { input: z.object({ text: z.string() }) }, (_p, r) =>
       r.subscribeFunc(({ text }) => ({ len: text.length })),

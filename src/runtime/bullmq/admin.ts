@@ -1,6 +1,6 @@
 // Library functions behind `inspect` and the dead-letter commands on the bullmq engine: they open
 // their own short-lived producer connection, never start workers.
-import { Queue } from 'bullmq'
+import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
@@ -9,6 +9,7 @@ import type { DeadLetter, QueueStatus } from '../engine-types.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
 import { readRates, readStageCounters } from '../stage-counters-redis.js'
 import { deadLettersOf, failedJobs, messageIdOf, type PipelineQueues } from './dead-letters.js'
+import { JunkTolerantQueue } from './junk-tolerant-job.js'
 import { counterScope, stageQueues } from './stage-queues.js'
 
 async function withQueues<T>(
@@ -23,7 +24,7 @@ async function withQueues<T>(
   const opened = pipelines.map((pipeline) => {
     const compiled = new CompiledPipeline(pipeline, { deliver })
     const stages = stageQueues(compiled, redis, DEFAULT_RETRY)
-    const queues = stages.map((stage) => new Queue(stage.name, { connection: client, prefix: stage.prefix }))
+    const queues = stages.map((stage) => new JunkTolerantQueue(stage.name, { connection: client, prefix: stage.prefix }))
     return { compiled, scope: counterScope(compiled, redis), stages, queues }
   })
   try {

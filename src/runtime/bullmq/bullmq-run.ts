@@ -1,7 +1,7 @@
 // A run on the bullmq engine: a producer side (push into the first stage's queue, stats, dead
 // letters) and, unless told otherwise, one BullMQ Worker per stage in this process.
 import { randomBytes } from 'node:crypto'
-import { Queue, Worker } from 'bullmq'
+import type { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
@@ -16,6 +16,7 @@ import { checkContracts } from './contracts.js'
 import { deadLettersOf, type PipelineQueues, rejectInput } from './dead-letters.js'
 import { InFlightJobs } from './in-flight-jobs.js'
 import { type InputJob, inputJob } from './input-jobs.js'
+import { JunkTolerantQueue, JunkTolerantWorker } from './junk-tolerant-job.js'
 import { StageProcessor } from './stage-processor.js'
 import { counterScope, type StageQueue, stageQueues } from './stage-queues.js'
 import { WorkerLog } from './worker-log.js'
@@ -120,7 +121,7 @@ export class BullmqRun implements PipelineRun {
       (record, id) => onOutput?.(compiled.name, record, id),
       this.settings.maxRecordBytes,
     )
-    const worker = new Worker(stage.name, processor.process, {
+    const worker = new JunkTolerantWorker(stage.name, processor.process, {
       connection: client,
       prefix: stage.prefix,
       concurrency: this.concurrencyOf(`${compiled.name}/${stage.stage}`),
@@ -269,7 +270,7 @@ export class BullmqRun implements PipelineRun {
   }
 
   private queue(stage: StageQueue, client: Redis): Queue {
-    return new Queue(stage.name, { connection: client, prefix: stage.prefix, defaultJobOptions: stage.jobOptions })
+    return new JunkTolerantQueue(stage.name, { connection: client, prefix: stage.prefix, defaultJobOptions: stage.jobOptions })
   }
 
   /** Turns a Redis failure into one line naming the masked URL. */
