@@ -27,6 +27,8 @@ export interface Timing {
   medianMs: number
   /** Every timed run, in milliseconds, in the order they ran. */
   runsMs: number[]
+  /** Median CPU time (user + system, all threads) of the timed runs: less skewed by other load. */
+  cpuMedianMs: number
 }
 
 /** Times `fn` (sync or async): `warmup` untimed runs, then `runs` timed ones; reports the median. */
@@ -34,12 +36,16 @@ export async function time(fn: () => unknown, options: TimeOptions = {}): Promis
   const { warmup = 1, runs = 3 } = options
   for (let i = 0; i < warmup; i++) await fn()
   const runsMs: number[] = []
+  const cpuMs: number[] = []
   for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage()
     const start = process.hrtime.bigint()
     await fn()
     runsMs.push(Number(process.hrtime.bigint() - start) / 1e6)
+    const used = process.cpuUsage(cpu)
+    cpuMs.push((used.user + used.system) / 1e3)
   }
-  return { medianMs: median(runsMs), runsMs }
+  return { medianMs: median(runsMs), runsMs, cpuMedianMs: median(cpuMs) }
 }
 
 /** Items per second for `count` items processed in a run of `ms` milliseconds. */
