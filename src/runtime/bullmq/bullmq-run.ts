@@ -227,6 +227,8 @@ export class BullmqRun implements PipelineRun {
   private async close(): Promise<void> {
     this.closed = true
     clearInterval(this.flushTimer)
+    // Already closed after a stop; after a failed start, workers that did start must stop too.
+    await Promise.all(this.workers.map((worker) => worker.close(true).catch(() => {})))
     await this.flushCounters().catch(() => {})
     const queues = [...this.forwardQueues, ...[...this.running.values()].flatMap((running) => running.queues)]
     await Promise.all(queues.map((queue) => queue.close().catch(() => {})))
