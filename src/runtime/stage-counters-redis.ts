@@ -27,23 +27,55 @@ export interface CounterScope {
   readonly pipeline: string
 }
 
+/** Key names of one stage, built once (the rate key once per second). */
+interface StageKeyCache {
+  readonly counters: string
+  second: number
+  rate: string
+}
+
 /** Increments waiting to be written, grouped by hash key. */
 export class CounterBuffer {
   private pending = new Map<string, Map<string, number>>()
   private expiring = new Set<string>()
+  private readonly keys = new WeakMap<CounterScope, { pipeline: string; stages: Map<string, StageKeyCache> }>()
 
   /** Counts `by` on a stage counter (and on its per-second window for added/processed). */
   stage(scope: CounterScope, stage: string, field: StageCounterField, by = 1): void {
-    this.add(redisKeys.stageCounters(scope.prefix, scope.app, scope.pipeline, stage), field, by)
+    const keys = this.stageKeys(scope, stage)
+    this.add(keys.counters, field, by)
     if (field === 'added' || field === 'processed') {
-      const key = redisKeys.stageRate(scope.prefix, scope.app, scope.pipeline, stage, Math.floor(Date.now() / 1000))
-      this.add(key, field, by)
-      this.expiring.add(key)
+      const second = Math.floor(Date.now() / 1000)
+      if (second !== keys.second) {
+        keys.second = second
+        keys.rate = redisKeys.stageRate(scope.prefix, scope.app, scope.pipeline, stage, second)
+      }
+      this.add(keys.rate, field, by)
+      this.expiring.add(keys.rate)
     }
   }
 
   pipeline(scope: CounterScope, field: PipelineCounterField, by = 1): void {
-    this.add(redisKeys.pipelineCounters(scope.prefix, scope.app, scope.pipeline), field, by)
+    this.add(this.scopeKeys(scope).pipeline, field, by)
+  }
+
+  private scopeKeys(scope: CounterScope): { pipeline: string; stages: Map<string, StageKeyCache> } {
+    let keys = this.keys.get(scope)
+    if (!keys) {
+      keys = { pipeline: redisKeys.pipelineCounters(scope.prefix, scope.app, scope.pipeline), stages: new Map() }
+      this.keys.set(scope, keys)
+    }
+    return keys
+  }
+
+  private stageKeys(scope: CounterScope, stage: string): StageKeyCache {
+    const { stages } = this.scopeKeys(scope)
+    let keys = stages.get(stage)
+    if (!keys) {
+      keys = { counters: redisKeys.stageCounters(scope.prefix, scope.app, scope.pipeline, stage), second: -1, rate: '' }
+      stages.set(stage, keys)
+    }
+    return keys
   }
 
   get empty(): boolean {

@@ -3,14 +3,14 @@
 import type { Job, Worker } from 'bullmq'
 
 export class InFlightJobs {
-  private readonly jobs = new Set<string>()
+  // The same Job object travels from 'active' to 'completed'/'failed': no key to build.
+  private readonly jobs = new Set<Job>()
   private waiters: (() => void)[] = []
 
   watch(worker: Worker): void {
-    const key = (job: Job | undefined) => `${worker.name}/${job?.id ?? ''}`
-    worker.on('active', (job) => this.jobs.add(key(job)))
+    worker.on('active', (job) => this.jobs.add(job))
     const done = (job: Job | undefined) => {
-      this.jobs.delete(key(job))
+      if (job) this.jobs.delete(job)
       if (this.jobs.size === 0) for (const resolve of this.waiters.splice(0)) resolve()
     }
     worker.on('completed', done)

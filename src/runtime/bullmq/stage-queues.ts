@@ -40,13 +40,16 @@ export function stageQueues(compiled: CompiledPipeline, settings: RedisSettings,
   }))
 }
 
-/** Retries as BullMQ attempts with exponential backoff and 50% jitter; completed jobs vanish, failed ones stay (the DLQ). */
+/**
+ * Retries as BullMQ attempts with exponential backoff and 50% jitter; completed jobs vanish, failed
+ * ones stay (BullMQ's default: the failed set is the dead-letter queue). Kept small: BullMQ stores
+ * and parses these options with every job.
+ */
 export function jobOptions(retry: RetryPolicy): JobsOptions {
   return Object.freeze({
     attempts: Math.max(1, retry.attempts),
     backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
     removeOnComplete: true,
-    removeOnFail: false,
   })
 }
 
