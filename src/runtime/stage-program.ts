@@ -8,8 +8,11 @@ import type { PipelinePlan, StagePlan } from '../plan/planner.js'
 import { compileNode, FanOut, type NodeOp, STOPPED, type StageContext, type State } from './node-ops.js'
 import type { Envelope } from './wire.js'
 
-/** Receives each record a stage sends on; `branch` is '' or the fan-out suffix ('.0', '.1.2', ...). */
-export type Emit = (state: State, branch: string) => void | Promise<void>
+/**
+ * Receives each record a stage sends on; `branch` is '' or the fan-out suffix ('.0', '.1.2', ...);
+ * `context` is what the caller passed to `run`, so one callback can serve every record.
+ */
+export type Emit = (state: State, branch: string, context: unknown) => void | Promise<void>
 
 interface CompiledOp {
   readonly run: NodeOp
@@ -51,11 +54,11 @@ export class StageProgram {
   }
 
   /** Runs the stage on `state`; throws (or rejects) with a StepError naming the node on failure. */
-  run(state: State, emit: Emit): void | Promise<void> {
-    return this.exec(0, state, emit, '')
+  run(state: State, emit: Emit, context?: unknown): void | Promise<void> {
+    return this.exec(0, state, emit, '', context)
   }
 
-  private exec(from: number, state: State, emit: Emit, branch: string): void | Promise<void> {
+  private exec(from: number, state: State, emit: Emit, branch: string, context: unknown): void | Promise<void> {
     const ops = this.ops
     for (let i = from; i < ops.length; i++) {
       const op = ops[i] as CompiledOp
@@ -66,14 +69,21 @@ export class StageProgram {
         if (!(error instanceof StopPipeline)) throw this.wrap(error, op.node)
         value = STOPPED
       }
-      if (value instanceof Promise) return this.resume(i, value, state, emit, branch)
-      if (value instanceof FanOut) return this.fan(i, value, state, emit, branch)
+      if (value instanceof Promise) return this.resume(i, value, state, emit, branch, context)
+      if (value instanceof FanOut) return this.fan(i, value, state, emit, branch, context)
       state[op.slot] = value
     }
-    return emit(state, branch)
+    return emit(state, branch, context)
   }
 
-  private async resume(i: number, pending: PromiseLike<unknown>, state: State, emit: Emit, branch: string): Promise<void> {
+  private async resume(
+    i: number,
+    pending: PromiseLike<unknown>,
+    state: State,
+    emit: Emit,
+    branch: string,
+    context: unknown,
+  ): Promise<void> {
     const op = this.ops[i] as CompiledOp
     let value: unknown
     try {
@@ -82,18 +92,18 @@ export class StageProgram {
       if (!(error instanceof StopPipeline)) throw this.wrap(error, op.node)
       value = STOPPED
     }
-    if (value instanceof FanOut) return this.fan(i, value, state, emit, branch)
+    if (value instanceof FanOut) return this.fan(i, value, state, emit, branch, context)
     state[op.slot] = value
-    return this.exec(i + 1, state, emit, branch)
+    return this.exec(i + 1, state, emit, branch, context)
   }
 
-  private fan(i: number, fan: FanOut, state: State, emit: Emit, branch: string): void | Promise<void> {
+  private fan(i: number, fan: FanOut, state: State, emit: Emit, branch: string, context: unknown): void | Promise<void> {
     const slot = (this.ops[i] as CompiledOp).slot
     let pending: Promise<void>[] | undefined
     fan.items.forEach((item, n) => {
       const copy = state.slice()
       copy[slot] = item
-      const done = this.exec(i + 1, copy, emit, `${branch}.${n}`)
+      const done = this.exec(i + 1, copy, emit, `${branch}.${n}`, context)
       if (done) (pending ??= []).push(done)
     })
     return pending ? Promise.all(pending).then(() => undefined) : undefined

@@ -5,7 +5,7 @@ import type { RetryPolicy } from '../../graph/nodes.js'
 import { backoffDelay, type CompiledPipeline } from '../compiled-pipeline.js'
 import type { StageCounters } from '../engine-types.js'
 import { STOPPED, type State } from '../node-ops.js'
-import type { StageProgram } from '../stage-program.js'
+import type { Emit, StageProgram } from '../stage-program.js'
 import { decodeEnvelope, encodeEnvelope } from '../wire.js'
 import type { BoundedQueue } from './bounded-queue.js'
 
@@ -26,6 +26,14 @@ export interface StageHost {
   /** One message left the system (finished, filtered or dead-lettered). */
   settled(): void
   filtered(): void
+}
+
+/** A record's outputs, flat: state, branch, state, branch... (no tuple per output). */
+type Emitted = unknown[]
+
+/** One emit callback for every record: the record's outputs array comes as the context. */
+const collect: Emit = (state, branch, outputs) => {
+  ;(outputs as Emitted).push(state, branch)
 }
 
 export class StageWorker {
@@ -70,12 +78,10 @@ export class StageWorker {
     } catch (error) {
       return this.fail(message, error, true)
     }
-    const outputs: [State, string][] = []
+    const outputs: Emitted = []
     let running: void | Promise<void>
     try {
-      running = this.program.run(state, (out, branch) => {
-        outputs.push([out, branch])
-      })
+      running = this.program.run(state, collect, outputs)
     } catch (error) {
       return this.fail(message, error, false)
     }
@@ -88,11 +94,14 @@ export class StageWorker {
   }
 
   /** Sends the stage's outputs on, then settles the message. */
-  private forward(message: MemoryMessage, outputs: [State, string][]): void | Promise<void> {
+  private forward(message: MemoryMessage, outputs: Emitted): void | Promise<void> {
     let filtered = 0
+    const count = outputs.length / 2
     const sends: MemoryMessage[] = []
     try {
-      for (const [state, branch] of outputs) {
+      for (let i = 0; i < outputs.length; i += 2) {
+        const state = outputs[i] as State
+        const branch = outputs[i + 1] as string
         const id = branch ? message.id + branch : message.id
         if (this.last) {
           const record = this.pipeline.output(state)
@@ -105,7 +114,7 @@ export class StageWorker {
           filtered++
           continue
         }
-        sends.push({ id, payload: encodeEnvelope(id, next.data, next.stopped, `${this.pipeline.name}/${this.name}`), attempt: 0 })
+        sends.push({ id, payload: encodeEnvelope(id, next.data, next.stopped, this.program.name), attempt: 0 })
       }
     } catch (error) {
       // Values that cannot cross the boundary: permanent. Every envelope is encoded before any is
@@ -118,9 +127,9 @@ export class StageWorker {
       if (wait) (waits ??= []).push(wait)
     }
     this.counters.processed++
-    if (outputs.length === 0 || filtered > 0) {
-      this.counters.filtered += outputs.length === 0 ? 1 : filtered
-      for (let i = 0; i < (outputs.length === 0 ? 1 : filtered); i++) this.host.filtered()
+    if (count === 0 || filtered > 0) {
+      this.counters.filtered += count === 0 ? 1 : filtered
+      for (let i = 0; i < (count === 0 ? 1 : filtered); i++) this.host.filtered()
     }
     this.host.settled()
     if (waits) return Promise.all(waits).then(() => undefined)
