@@ -17,7 +17,7 @@ import { checkContracts } from './contracts.js'
 import { readStageStates, readStats } from './counters.js'
 import { readDeadLetters } from './dead-letter-queue.js'
 import { RetryPromoter } from './retry-promoter.js'
-import { PUSH, runScript } from './scripts.js'
+import { PUSH, PUSH_PACKED, runScript } from './scripts.js'
 import { checkRecordSize, resolveSettings, type StreamsSettings } from './settings.js'
 import { GROUP, type PipelineKeys, pipelineKeys } from './stream-layout.js'
 import { StreamStageWorker } from './stream-stage-worker.js'
@@ -176,9 +176,11 @@ export class RedisRun implements PipelineRun {
   private async enqueue(running: Running, records: readonly (readonly [unknown, string | undefined])[]): Promise<number> {
     if (this.stopped) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const { compiled, keys } = running
-    const args: (string | number)[] = [this.settings.dedupeWindowMs, Date.now()]
+    const ids: string[] = []
+    const texts: string[] = []
     const rejected: DeadLetter[] = []
     const where = `pipeline '${compiled.app}.${compiled.name}', input`
+    let tooLarge: unknown
     for (const [record, explicitId] of records) {
       const id = explicitId ?? `${this.runTag}-${++this.sequence}`
       const checked = compiled.validate(record)
@@ -190,20 +192,36 @@ export class RedisRun implements PipelineRun {
         rejected.push(letter(compiled, id, error, record))
         continue
       }
-      checkRecordSize(text, this.settings.maxRecordBytes, where)
-      args.push(explicitId ?? '', text)
+      try {
+        checkRecordSize(text, this.settings.maxRecordBytes, where)
+      } catch (error) {
+        tooLarge = error // refused: the records before it are still queued, then the caller hears why
+        break
+      }
+      ids.push(explicitId ?? '')
+      texts.push(text)
     }
     if (rejected.length) await this.reject(keys, rejected)
-    if (args.length === 2) return 0
-    const first = keys.stages[0] as PipelineKeys['stages'][number]
-    const second = Math.floor(Date.now() / 1000)
-    const client = await this.producerClient()
-    const [length] = (await runScript(
-      client,
-      PUSH,
-      [first.stream, keys.seen, keys.counters, first.counters, first.rate(second)],
-      args,
-    )) as [number, number]
+    let length = 0
+    if (texts.length) {
+      const first = keys.stages[0] as PipelineKeys['stages'][number]
+      const rate = first.rate(Math.floor(Date.now() / 1000))
+      const client = await this.producerClient()
+      if (ids.every((id) => id === '')) {
+        // No ids to deduplicate: the envelopes go packed in one argument (JSON has no raw newline).
+        length = (await runScript(client, PUSH_PACKED, [first.stream, keys.counters, first.counters, rate], [texts.join('\n')])) as number
+      } else {
+        const args: (string | number)[] = [this.settings.dedupeWindowMs, Date.now()]
+        texts.forEach((text, i) => {
+          args.push(ids[i] as string, text)
+        })
+        ;[length] = (await runScript(client, PUSH, [first.stream, keys.seen, keys.counters, first.counters, rate], args)) as [
+          number,
+          number,
+        ]
+      }
+    }
+    if (tooLarge) throw tooLarge
     return length
   }
 

@@ -139,7 +139,7 @@ export class StreamStageWorker {
           else if (fields[k] === 'a') attempt = Number(fields[k + 1]) || 0
         }
       const delivered = deliveries?.get(streamId) ?? 1
-      if (!fields) args.push(streamId, 'f', 0)
+      if (!fields) args.push(streamId, 'f')
       else if (text === undefined)
         this.deadLetter(args, tally, streamId, streamId, attempt + 1, new EnvelopeError('stream entry has no envelope (field e)'), fields)
       else if (delivered > this.settings.maxDeliveries) {
@@ -231,8 +231,7 @@ export class StreamStageWorker {
     now: number,
     emitted: [State, string][],
   ): void {
-    const start = args.length
-    args.push(streamId, 'f', 0)
+    const next: string[] = []
     let filtered = emitted.length === 0 ? 1 : 0
     try {
       for (const [state, branch] of emitted) {
@@ -250,16 +249,15 @@ export class StreamStageWorker {
         }
         const encoded = encodeEnvelope(id, out.data, out.stopped, `${this.compiled.name}/${this.stage.id}`)
         checkRecordSize(encoded, this.settings.maxRecordBytes, this.where)
-        args.push(encoded)
+        next.push(encoded)
       }
     } catch (error) {
       // A value that cannot cross the boundary: permanent; nothing of this record goes on.
-      args.length = start
       for (let i = outputs.length - 1; i >= 0 && outputs[i]?.[0] === position; i--) outputs.pop()
       this.fail(args, tally, streamId, messageId, text, attempt, now, error, true)
       return
     }
-    args[start + 2] = args.length - start - 3
+    args.push(streamId, next.length === 1 ? `f${next[0]}` : `f${next.join('\n')}`)
     tally.processed++
     tally.filtered += filtered
     if (!this.next) tally.out += emitted.length - filtered
@@ -281,7 +279,7 @@ export class StreamStageWorker {
     if (!final && attempts < this.retry.attempts) {
       tally.failed++
       tally.retried++
-      args.push(streamId, 'r', 2, now + backoffDelay(this.retry, attempts), `${attempts}|${streamId}|${text}`)
+      args.push(streamId, `r${now + backoffDelay(this.retry, attempts)}|${attempts}|${streamId}|${text}`)
       return
     }
     this.deadLetter(args, tally, streamId, messageId, attempts, error, text)
@@ -308,6 +306,6 @@ export class StreamStageWorker {
       payload,
       at: new Date().toISOString(),
     }
-    args.push(streamId, 'd', 1, JSON.stringify(letter))
+    args.push(streamId, `d${JSON.stringify(letter)}`)
   }
 }
