@@ -3,7 +3,7 @@
 import { appendFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, scaffoldLinkedProject, tempDir } from './support/cli.js'
+import { collect, runCli, scaffoldLinkedProject, startCli, tempDir } from './support/cli.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
 const temp = tempDir('inspect')
@@ -47,7 +47,7 @@ describe('inspect and dlq on the redis engine', () => {
     const { code, stdout } = await stairs('inspect:monitor', 'demo.word_count', '--once', '--interval', '200')
     expect(code).toBe(0)
     const lines = stdout.trim().split('\n')
-    expect(lines[0]).toMatch(/^redis at redis:\/\/.+, \d\d:\d\d:\d\d \(every 200 ms\)$/)
+    expect(lines[0]).toMatch(/^redis at redis:\/\/.+, \d\d:\d\d:\d\d, rates over the last \d+\.\d\d s$/)
     expect(lines[1]?.split(/\s{2,}/)).toEqual(['Queue', 'Waiting', 'In progress', 'Added/s', 'Processed/s', 'Failed', 'Dead-lettered'])
     expect(lines[2]?.split(/\s+/)).toEqual(['demo.word_count.input', '20', '0', '0.0', '0.0', '0', '0'])
     expect(lines[3]?.split(/\s+/)).toEqual(['demo.word_count.save_counts', '0', '0', '0.0', '0.0', '0', '0'])
@@ -55,21 +55,47 @@ describe('inspect and dlq on the redis engine', () => {
     expect(twice.stdout.match(/^Queue +Waiting/gm)).toHaveLength(2)
   })
 
+  it('inspect:monitor rates add up to what a producer pushed while it watched', async () => {
+    const monitor = startCli('stairs', ['inspect:monitor', 'demo.word_count', '--engine', 'redis', '--iterations', '10'], {
+      cwd: project,
+      env,
+    })
+    const done = collect(monitor)
+    // Push only once the monitor has drawn its first table, so the whole push falls inside its window.
+    await new Promise<void>((resolve) => monitor.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Queue ') && resolve()))
+    expect((await stairs('producer:process', 'demo.sentences')).code).toBe(0)
+    const { code, stdout } = await done
+    expect(code).toBe(0)
+    // Each table: a header with the span its rates cover, then one row per queue.
+    const tables = stdout
+      .trim()
+      .split('\n\n')
+      .map((table) => table.split('\n'))
+    expect(tables).toHaveLength(10)
+    const spans = tables.map((t) => Number(/rates over the last ([\d.]+) s$/.exec(t[0] as string)?.[1]))
+    const inputRows = tables.map((t) => (t.find((line) => line.startsWith('demo.word_count.input ')) as string).split(/\s+/))
+    expect(inputRows.at(-1)?.[1]).toBe('30') // 20 before, plus 10
+    // added/s times the span of each table, summed: the 10 records pushed (up to the 0.1 rounding).
+    const added = inputRows.reduce((sum, row, i) => sum + Number(row[3]) * (spans[i] as number), 0)
+    expect(added).toBeGreaterThan(9)
+    expect(added).toBeLessThan(11)
+  })
+
   it('dlq:list shows the refused rows with the zod message; dlq:replay keeps those that still fail', async () => {
     const list = await stairs('dlq:list', 'demo.word_count')
     expect(list.code).toBe(0)
     const rows = list.stdout.trim().split('\n')
-    expect(rows).toHaveLength(2) // one refused row per producer run
+    expect(rows).toHaveLength(3) // one refused row per producer run
     expect(rows[0]).toMatch(/demo\.word_count {2}stage input {2}id \S+ {2}attempts 1 {2}InputError: .*id.*expected number/)
-    expect(list.stderr).toContain('2 dead letters in demo.word_count')
+    expect(list.stderr).toContain('3 dead letters in demo.word_count')
     const json = await stairs('dlq:list', 'demo.word_count', '--json', '--limit', '1')
     expect(JSON.parse(json.stdout.trim())).toMatchObject({ app: 'demo', pipeline: 'word_count', stage: 'input' })
     const replay = await stairs('dlq:replay', 'demo.word_count')
     expect(replay.code).toBe(0)
     // Rows refused by the input schema fail it again: they stay, and the command says so.
     expect(replay.stderr).toContain(
-      'replayed 0 of 2 dead letters of demo.word_count (2 stay in the dead-letter queue: they still fail, e.g. their input schema)',
+      'replayed 0 of 3 dead letters of demo.word_count (3 stay in the dead-letter queue: they still fail, e.g. their input schema)',
     )
-    expect((await stairs('dlq:list', 'demo.word_count')).stdout.trim().split('\n')).toHaveLength(2)
+    expect((await stairs('dlq:list', 'demo.word_count')).stdout.trim().split('\n')).toHaveLength(3)
   })
 })

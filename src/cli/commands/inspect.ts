@@ -63,7 +63,9 @@ export function registerInspect(program: Command): void {
       for (let i = 0; i < iterations && !stop; i++) {
         await sleep(options.interval)
         const after = await sampleQueues(queueStatus, pipelines, redis)
-        const header = `${engine.name} at ${maskUrl(redis.url)}, ${new Date(after.at).toISOString().slice(11, 19)} (every ${options.interval} ms${tty ? ', Ctrl-C to stop' : ''})`
+        const span = ((after.at - before.at) / 1000).toFixed(2)
+        const clock = new Date(after.at).toISOString().slice(11, 19)
+        const header = `${engine.name} at ${maskUrl(redis.url)}, ${clock}, rates over the last ${span} s${tty ? ' (Ctrl-C to stop)' : ''}`
         const table = formatMonitor(monitorRows(before, after))
         process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${header}\n${table}\n${tty ? '' : '\n'}`)
         before = after
