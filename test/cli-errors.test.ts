@@ -108,6 +108,23 @@ describe('other failures', () => {
     }
   })
 
+  it('stairs-admin refuses a bad name, an existing folder and an existing app', async () => {
+    const badName = await runCli('stairs-admin', ['project:new', 'My Project'], { cwd: temp.dir })
+    expect(badName.code).toBe(2)
+    expect(expectOneLine(badName.stderr)).toMatch(/^error: project name 'My Project' is not valid: use lower-case letters/)
+    const exists = await runCli('stairs-admin', ['project:new', 'demo'], { cwd: temp.dir })
+    expect(exists.code).toBe(1)
+    expect(exists.stderr).toBe(
+      `error: folder ${project} already exists and is not empty\nhint: choose another name, or remove the folder\n`,
+    )
+    const again = await runCli('stairs-admin', ['app:new', 'demo'], { cwd: project })
+    expect(again.code).toBe(1)
+    expect(expectOneLine(again.stderr)).toBe(`error: app folder apps/demo already exists in ${project}`)
+    const badApp = await runCli('stairs-admin', ['app:new', '9lives'], { cwd: project })
+    expect(badApp.code).toBe(2)
+    expect(expectOneLine(badApp.stderr)).toMatch(/^error: app name '9lives' is not valid/)
+  })
+
   it('a bad option value names the option; --verbose adds the stack trace', async () => {
     const bad = await stairs(['pipelines:run', '--concurrency', 'zero'])
     expect(bad.code).toBe(2)
