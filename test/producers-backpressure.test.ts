@@ -14,12 +14,17 @@ const LIMIT = 10_000
 const BATCH = 256
 
 const app = new App('backpressure')
+// The slow stage: every 100,000 records it stalls until the test has seen the input queue full,
+// so the producer is the faster side at least ten times, whatever the machine's load.
+const STALL_EVERY = 100_000
+let release: (() => void) | undefined
 const slow = app.pipeline('slow', { input: z.object({ n: z.number(), text: z.string() }) }, (_p, row) =>
   row.subscribeFunc(
     ({ n }) => {
-      // A stage slower than the producer: it stalls 5 ms every 500 records.
-      if (n % 500 === 0) return new Promise<{ slow: boolean }>((resolve) => setTimeout(() => resolve({ slow: true }), 5))
-      return { slow: false }
+      if (n % STALL_EVERY !== STALL_EVERY / 2) return { stalled: false }
+      return new Promise<{ stalled: boolean }>((resolve) => {
+        release = () => resolve({ stalled: true })
+      })
     },
     { name: 'stall', asWorker: true },
   ),
@@ -50,10 +55,17 @@ describe(`backpressure on ${engine}`, () => {
     const redisBefore = await redisMemory(client)
 
     let maxWaiting = 0
+    let stallsSeenFull = 0
     let sampling = true
     const sampler = (async () => {
       while (sampling) {
-        maxWaiting = Math.max(maxWaiting, await run.waiting('backpressure.slow'))
+        const waiting = await run.waiting('backpressure.slow')
+        maxWaiting = Math.max(maxWaiting, waiting)
+        if (release && waiting >= LIMIT * 0.8) {
+          stallsSeenFull++
+          release()
+          release = undefined
+        }
         await new Promise((resolve) => setTimeout(resolve, 5))
       }
     })()
@@ -74,8 +86,8 @@ describe(`backpressure on ${engine}`, () => {
 
     expect(result.rows).toBe(ROWS)
     expect(out).toBe(ROWS)
-    // The queue filled up (the stage was the slower side) but never past the limit plus one batch.
-    expect(maxWaiting).toBeGreaterThan(LIMIT / 2)
+    // The queue filled up at every stall (the stage was the slower side) but never past the limit plus one batch.
+    expect(stallsSeenFull).toBe(ROWS / STALL_EVERY)
     expect(maxWaiting).toBeLessThanOrEqual(LIMIT + BATCH)
     expect(result.maxQueued['backpressure.slow']).toBeLessThanOrEqual(LIMIT + BATCH)
 
@@ -88,7 +100,7 @@ describe(`backpressure on ${engine}`, () => {
     const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)
     console.log(
       `[backpressure on ${engine}] ${ROWS} rows in ${Math.round(result.elapsedMs)} ms (${Math.round(result.rows / (result.elapsedMs / 1000))} rows/s); ` +
-        `max input queue sampled ${maxWaiting}, seen by the producer ${result.maxQueued['backpressure.slow']} (limit ${LIMIT}, batch ${BATCH}); ` +
+        `${stallsSeenFull} stalls with the queue full; max input queue sampled ${maxWaiting}, seen by the producer ${result.maxQueued['backpressure.slow']} (limit ${LIMIT}, batch ${BATCH}); ` +
         `heap early peak ${mb(earlyPeak)} MB, late peak ${mb(latePeak)} MB` +
         (client ? `; redis used_memory ${mb(redisBefore)} MB before, peak ${mb(redisAfterRun)} MB` : ''),
     )
