@@ -1,5 +1,5 @@
-// Producers as the CLI sees them: found by `app.name`, listed with suggestions, and fed into a run
-// with a progress report.
+// Producers as the CLI sees them: found by `app.name` (unknown names get a suggestion), and the
+// ones that feed given pipelines.
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { Producer } from '../producers/producer.js'
 import type { WorkerProducer } from '../producers/worker-producer.js'
@@ -13,6 +13,7 @@ export function producerNames(project: CliProject): string[] {
   return project.apps.flatMap(({ app }) => [...producersOf(app).keys()].map((name) => `${app.name}.${name}`))
 }
 
+/** An app's producers and worker producers, by name. */
 export function producersOf(app: AnyApp): ReadonlyMap<string, AnyProducer> {
   return app.producers as ReadonlyMap<string, AnyProducer>
 }

@@ -73,12 +73,14 @@ export function readme(input: ProjectTemplateInput): string {
   const app = input.appName
   return `# ${input.name}
 
-A [stairs](https://github.com/) project: typed data pipelines, in one process or on Redis.
+A stairs project: typed data pipelines, in one process or on Redis.
 
 \`\`\`sh
 npm install
-npx stairs pipelines:run          # run the producers into the pipelines (memory engine)
-cat out/${app}.jsonl               # what the sink received
+# run the producers into the pipelines (memory engine)
+npx stairs pipelines:run
+# what the sink received
+cat out/${app}.jsonl
 \`\`\`
 
 ## Layout
@@ -92,16 +94,30 @@ cat out/${app}.jsonl               # what the sink received
 
 ## Commands
 \`\`\`sh
-npx stairs graph ${app}.word_count          # the pipeline drawn in the terminal
-npx stairs codegen                          # typed queues, shapes and worker entrypoints in generated/
-npx stairs-admin app:new another            # a second app, registered in stairs.config.ts
+# the pipeline drawn in the terminal
+npx stairs graph ${app}.word_count
+# typed queues, shapes and worker entrypoints in generated/
+npx stairs codegen
+# a second app, registered in stairs.config.ts
+npx stairs-admin app:new another
 \`\`\`
 
 On Redis (set \`engine: 'redis'\` in stairs.config.ts, or pass \`--engine redis\`):
 \`\`\`sh
-npx stairs producer:process ${app}.sentences        # push the records
-npx stairs inspect:status ${app}                    # queue lengths and rates
-npx stairs pipelines:run --engine redis             # workers, until Ctrl-C
+# push the records
+npx stairs producer:process ${app}.sentences
+# queue lengths and rates
+npx stairs inspect:status ${app}
+# workers, until Ctrl-C
+npx stairs pipelines:run --engine redis
+# a worker producer: record its batches once,
+npx stairs producer:init ${app}.sentence_pages
+# then read them from as many processes as you like
+npx stairs producer:process ${app}.sentence_pages
+# records that failed, and why
+npx stairs dlq:list
 \`\`\`
+
+Every command: \`npx stairs --help\`, \`npx stairs COMMAND --help\`.
 `
 }
