@@ -50,6 +50,24 @@ function byHand(validate: boolean): void {
   checksum = sum
 }
 
+// The same calls through one shared merge helper: V8 runs one spread site much faster than five
+// distinct inline ones, so this is the fastest hand-written form we know, shown for honesty.
+const merge = <A extends object, B extends object>(a: A, b: B): A & B => ({ ...a, ...b })
+
+function byHandTuned(validate: boolean): void {
+  let sum = 0
+  for (const raw of records) {
+    const r0 = validate ? input.parse(raw) : raw
+    const r1 = merge(r0, double(r0))
+    const r2 = merge(r1, measure(r1))
+    const r3 = merge(r2, offset(r2))
+    const r4 = merge(r3, combine(r3))
+    const r5 = merge(r4, score(r4))
+    sum += r5.score
+  }
+  checksum = sum
+}
+
 /** The flow's runner alone: what a pipeline node calls per record. */
 function flowRunner(): void {
   const run = new FiveSteps()[toPipelineStep]().run
@@ -82,6 +100,10 @@ export default async function flowBench(): Promise<BenchResult[]> {
   check('by hand')
   const handBare = await rate(RECORDS, () => byHand(false), options)
   check('by hand, no validation')
+  const tuned = await rate(RECORDS, () => byHandTuned(true), options)
+  check('by hand, tuned')
+  const tunedBare = await rate(RECORDS, () => byHandTuned(false), options)
+  check('by hand, tuned, no validation')
   const runner = await rate(RECORDS, flowRunner, options)
   check('flow runner')
   const flowPipeline = await rate(RECORDS, () => engine(withFlow), options)
@@ -107,5 +129,13 @@ export default async function flowBench(): Promise<BenchResult[]> {
       { name: '5 functions by hand, no validation', value: handBare },
       'the flow overhead',
     ),
+    compared(
+      '5-step flow in a pipeline (memory)',
+      flowPipeline,
+      unit,
+      { name: 'tuned by hand + zod', value: tuned },
+      'one shared merge helper',
+    ),
+    compared('5-step flow runner alone', runner, unit, { name: 'tuned by hand, no validation', value: tunedBare }),
   ]
 }
