@@ -19,7 +19,7 @@ import { readDeadLetters } from './dead-letter-queue.js'
 import { RetryPromoter } from './retry-promoter.js'
 import { PUSH, PUSH_PACKED, runScript } from './scripts.js'
 import { checkRecordSize, resolveSettings, type StreamsSettings } from './settings.js'
-import { GROUP, type PipelineKeys, pipelineKeys } from './stream-layout.js'
+import { type PipelineKeys, pipelineKeys } from './stream-layout.js'
 import { StreamStageWorker } from './stream-stage-worker.js'
 import { ensureGroup } from './worker-support.js'
 
