@@ -2,6 +2,6 @@
 import { defineConfig } from './src/project/config.js'
 
 export default defineConfig({
-  apps: ['examples/quickstart/word-stats.ts'],
+  apps: ['examples/quickstart/word-stats.ts', 'examples/flights/app.ts'],
   engine: 'memory',
 })

@@ -1,16 +1,9 @@
-// `npm start`: runs the quickstart pipeline end to end on the embedded memory engine.
-import { runPipeline } from '../src/runtime/index.js'
-import { wordStats } from './quickstart/word-stats.js'
+// `npm start`: the flights ETL (examples/flights) end to end on the embedded memory engine, in one
+// process and without Redis; prints the counts and where its files are.
+import path from 'node:path'
+import { describeFlights, runFlights } from './flights/run.js'
+import { REPO_ROOT } from './support/example-run.js'
 
-const comments = [
-  { author: 'ada', text: 'Pipelines should fail at compile time, not at three in the morning.' },
-  { author: 'linus', text: 'Talk is cheap.' },
-  { author: 'grace', text: 'It is easier to ask forgiveness than it is to get permission.' },
-  { author: 'ken', text: 'ok' },
-]
-
-const { outputs, stats, deadLetters } = await runPipeline(wordStats, comments)
-for (const row of outputs) console.log(`${row.author.padEnd(6)} ${String(row.wordCount).padStart(3)} words, longest: ${row.longest}`)
-const { in: received, out, filtered } = stats.counters
-console.log(`\n${received} comments in, ${out} out, ${filtered} filtered (fewer than 3 words), ${deadLetters.length} dead-lettered`)
-console.log(`stages: ${stats.stages.map((s) => `${s.stage} (${s.counters.processed} processed)`).join(' -> ')}`)
+const result = await runFlights({ engine: 'memory', outDir: path.join(REPO_ROOT, 'out/flights') })
+for (const line of describeFlights(result, 'memory')) console.log(line)
+console.log('\nMore examples: examples/README.md (spam classifier, hacker-news comments, the same runs on Redis).')

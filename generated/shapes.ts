@@ -3,6 +3,107 @@
 
 /**
  * Carried by:
+ * - flights.clean_flights.enrich (value 1 of 1)
+ */
+export interface FlightsCleanFlightsCheck {
+  date: string
+  day: number
+  delay: number
+  destination: string
+  distance: number
+  hour: number
+  month: number
+  origin: string
+}
+
+/**
+ * Carried by:
+ * - flights.clean_flights.to_flights_delay_stats (value 1 of 1)
+ * - flights.clean_flights.from_flights_delay_stats (value 1 of 2)
+ */
+export interface FlightsCleanFlightsCleanRows {
+  date: string
+  day: number
+  delay: number
+  destination: string
+  destinationName: string
+  destinationState: string
+  distance: number
+  hour: number
+  month: number
+  origin: string
+  originName: string
+  originState: string
+}
+
+/**
+ * Carried by:
+ * - flights.clean_flights.from_flights_delay_stats (value 2 of 2)
+ */
+export interface FlightsCleanFlightsFlightsDelayStatsDelayTallies {
+  byDistance: { band: "0-499 mi" | "1000-1499 mi" | "1500-1999 mi" | "2000+ mi" | "500-999 mi"; delay: number }
+  byHour: { delay: number; hour: number }
+  byOrigin: { delay: number; origin: string; originName: string }
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface FlightsCleanFlightsFromFlightsDelayStats {
+  byDistance: { band: "0-499 mi" | "1000-1499 mi" | "1500-1999 mi" | "2000+ mi" | "500-999 mi"; delay: number }
+  byHour: { delay: number; hour: number }
+  byOrigin: { delay: number; origin: string; originName: string }
+  date: string
+  day: number
+  delay: number
+  destination: string
+  destinationName: string
+  destinationState: string
+  distance: number
+  hour: number
+  month: number
+  origin: string
+  originName: string
+  originState: string
+}
+
+/**
+ * Carried by:
+ * - flights.clean_flights.input (value 1 of 1)
+ */
+export interface FlightsCleanFlightsInput {
+  date: string
+  delay: number
+  destination: string
+  distance: number
+  origin: string
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface FlightsDelayStatsDelayTallies {
+  byDistance: { band: "0-499 mi" | "1000-1499 mi" | "1500-1999 mi" | "2000+ mi" | "500-999 mi"; delay: number }
+  byHour: { delay: number; hour: number }
+  byOrigin: { delay: number; origin: string; originName: string }
+}
+
+/**
+ * Carried by:
+ * - flights.delay_stats.input (value 1 of 1)
+ */
+export interface FlightsDelayStatsInput {
+  delay: number
+  distance: number
+  hour: number
+  origin: string
+  originName: string
+}
+
+/**
+ * Carried by:
  * - pipeline input or output
  */
 export interface QuickstartWordStatsConcatenate {
@@ -29,6 +130,12 @@ export interface QuickstartWordStatsLongEnough {
   text: string
   words: RegExpMatchArray | []
 }
+
+/** The record pipeline `flights.clean_flights` produces. */
+export type FlightsCleanFlightsOutput = FlightsCleanFlightsFromFlightsDelayStats
+
+/** The record pipeline `flights.delay_stats` produces. */
+export type FlightsDelayStatsOutput = FlightsDelayStatsDelayTallies
 
 /** The record pipeline `quickstart.word_stats` produces. */
 export type QuickstartWordStatsOutput = QuickstartWordStatsConcatenate
