@@ -57,6 +57,7 @@ const pipelineCounters = (hash: Record<string, string>): PipelineCounters => ({
   filtered: Number(hash.filtered ?? 0),
   deadLettered: Number(hash.deadLettered ?? 0),
   rejected: Number(hash.rejected ?? 0),
+  duplicates: Number(hash.duplicates ?? 0),
 })
 
 export async function readStats(client: Redis, pipelines: readonly PipelineKeys[]): Promise<PipelineStats[]> {
