@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
 import { WorkerProducerStore } from '../src/producers/worker-producer-store.js'
-import { initWorkerProducer, MemoryRun, processWorkerProducer, type RedisSettings, workerProducerStatus } from '../src/runtime/index.js'
+import {
+  initWorkerProducer,
+  MemoryRun,
+  processWorkerProducer,
+  type RedisSettings,
+  resetWorkerProducer,
+  workerProducerStatus,
+} from '../src/runtime/index.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
 let url: string
@@ -68,6 +75,11 @@ describe('worker producer leases', () => {
     for (const index of [0, 1, 2, 3, 4]) await store.complete(index)
     expect(await store.claim('g', 1000)).toEqual({ kind: 'finished' })
     expect(await store.status()).toMatchObject({ total: 5, done: 5, leased: 0, reclaimed: 1 })
+
+    // Reset forgets the list and the progress, so init records a new one.
+    await resetWorkerProducer(pages, settings)
+    expect(await workerProducerStatus(pages, settings)).toMatchObject({ initialized: false, total: 0, done: 0 })
+    expect(await initWorkerProducer(pages, settings)).toEqual({ created: true, total: 5 })
   })
 
   it('says to run producer:init first', async () => {
