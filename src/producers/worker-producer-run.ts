@@ -126,8 +126,12 @@ export async function processWorkerProducer(
         )
       if (claim.kind === 'finished') break
       if (claim.kind === 'wait') {
-        // Other processes hold the last batches: wait for them to finish, or for a lease to lapse.
+        // Other processes hold the last batches: wait for them to finish, or for a lease to lapse,
+        // and keep the progress moving with what they finish meanwhile.
         await new Promise((resolve) => setTimeout(resolve, Math.min(claim.ms, 250)))
+        const status = await store.status()
+        progress = { done: status.done, total: status.total }
+        if (options.onProgress) meter.report(false, batchProgress())
         continue
       }
       options.onBatch?.({ index: claim.index, reclaimed: claim.reclaimed })
