@@ -32,6 +32,11 @@ const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-
 /** A pipeline of the run, with producer-side queue handles (one per stage: push, counts). */
 type Running = PipelineQueues
 
+/**
+ * A run on the bullmq engine (start it with `loadEngine('bullmq')` or `startRun('bullmq', ...)`):
+ * records pushed here become jobs of the first stage's BullMQ queue; each stage's Worker runs the
+ * stage and adds its outputs to the next stage's queue before completing the job.
+ */
 export class BullmqRun implements PipelineRun {
   private readonly running = new Map<string, Running>()
   private readonly workers: Worker[] = []
@@ -191,19 +196,20 @@ export class BullmqRun implements PipelineRun {
     return this.guard(queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'))
   }
 
-  /** Polls the stage queues in pipeline order: a stage seen empty after its upstream was empty stays empty. */
+  /** Resolves once no stage queue of the run holds a job that is waiting, delayed or active. */
   async drain(): Promise<void> {
-    for (;;) {
-      let pending = 0
-      for (const running of this.running.values())
-        for (const queue of running.queues) {
-          pending += await this.guard(queue.getJobCountByTypes(...PENDING_STATES))
-          if (pending) break
-        }
-      if (pending === 0) break
-      await sleep(20)
-    }
+    while (await this.anyPending()) await sleep(20)
     await this.flushCounters()
+  }
+
+  /**
+   * Looks at the stage queues in pipeline order: only a stage's jobs create jobs downstream, so a
+   * stage seen empty after its upstream was seen empty stays empty (no snapshot needed).
+   */
+  private async anyPending(): Promise<boolean> {
+    for (const running of this.running.values())
+      for (const queue of running.queues) if ((await this.guard(queue.getJobCountByTypes(...PENDING_STATES))) > 0) return true
+    return false
   }
 
   stop(): Promise<void> {
