@@ -1,7 +1,7 @@
 // A run on the bullmq engine: a producer side (push into the first stage's queue, stats, dead
 // letters) and, unless told otherwise, one BullMQ Worker per stage in this process.
 import { randomBytes } from 'node:crypto'
-import type { Queue, Worker } from 'bullmq'
+import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
 import { StairsError } from '../../errors.js'
@@ -12,14 +12,10 @@ import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
 import { CounterBuffer, readPipelineCounters, readStageCounters } from '../stage-counters-redis.js'
 import { type BullmqSettings, defaultRetry, resolveBullmqSettings } from './bullmq-settings.js'
-import { checkContracts } from './contracts.js'
 import { deadLettersOf, type PipelineQueues, rejectInput } from './dead-letters.js'
-import { InFlightJobs } from './in-flight-jobs.js'
 import { type InputJob, inputJob } from './input-jobs.js'
-import { JunkTolerantQueue, JunkTolerantWorker } from './junk-tolerant-job.js'
-import { StageProcessor } from './stage-processor.js'
 import { counterScope, type StageQueue, stageQueues } from './stage-queues.js'
-import { WorkerLog } from './worker-log.js'
+import { StageWorkers, stageQueueHandle } from './stage-workers.js'
 
 /** Records queued per addBulk by feed(). */
 const FEED_CHUNK = 500
@@ -39,10 +35,8 @@ type Running = PipelineQueues
  */
 export class BullmqRun implements PipelineRun {
   private readonly running = new Map<string, Running>()
-  private readonly workers: Worker[] = []
-  private readonly forwardQueues: Queue[] = []
   private readonly counters = new CounterBuffer()
-  private readonly inFlight = new InFlightJobs()
+  private stageWorkers: StageWorkers | undefined
   private readonly runId = randomBytes(6).toString('hex')
   private sequence = 0
   private flushTimer: NodeJS.Timeout | undefined
@@ -88,56 +82,17 @@ export class BullmqRun implements PipelineRun {
       const key = `${compiled.app}.${compiled.name}`
       if (this.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
       const stages = stageQueues(compiled, this.redis, defaultRetry(this.options))
-      const queues = stages.map((stage) => this.queue(stage, this.producer))
+      const queues = stages.map((stage) => stageQueueHandle(stage, this.producer))
       this.running.set(key, { compiled, scope: counterScope(compiled, this.redis), stages, queues })
     }
     // One scripted read per queue proves the user may run BullMQ's scripts on these keys.
     for (const running of this.running.values()) for (const queue of running.queues) await queue.getJobCounts('waiting')
-    if (this.worker) await this.startWorkers(this.worker)
+    if (this.worker) {
+      this.stageWorkers = new StageWorkers(this.worker, this.settings, this.options, this.counters)
+      await this.stageWorkers.start([...this.running.values()])
+    }
     this.flushTimer = setInterval(() => void this.flushCounters().catch(() => {}), this.settings.counterFlushMs)
     this.flushTimer.unref()
-  }
-
-  private async startWorkers(client: Redis): Promise<void> {
-    const only = typeof this.options.workers === 'object' ? new Set(this.options.workers.stages) : undefined
-    const serve = [...this.running.values()].map((running) => ({
-      running,
-      stages: running.stages.filter((stage) => !only || only.has(`${running.compiled.name}/${stage.stage}`)),
-    }))
-    // Refuse before any worker takes a job.
-    for (const { running, stages } of serve)
-      await checkContracts(client, this.settings.prefix, running.compiled.app, stages, this.options.contracts)
-    for (const { running, stages } of serve) for (const stage of stages) this.startWorker(running, stage, client)
-    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()))
-  }
-
-  private startWorker(running: Running, stage: StageQueue, client: Redis): void {
-    const nextStage = running.stages[stage.index + 1]
-    const next = nextStage ? { queue: this.queue(nextStage, client), stage: nextStage } : undefined
-    if (next) this.forwardQueues.push(next.queue)
-    const { compiled } = running
-    const onOutput = this.options.onOutput
-    const processor = new StageProcessor(
-      compiled,
-      stage,
-      next,
-      this.counters,
-      running.scope,
-      (record, id) => onOutput?.(compiled.name, record, id),
-      this.settings.maxRecordBytes,
-    )
-    const worker = new JunkTolerantWorker(stage.name, processor.process, {
-      connection: client,
-      prefix: stage.prefix,
-      concurrency: this.concurrencyOf(`${compiled.name}/${stage.stage}`),
-      lockDuration: this.settings.lockDurationMs,
-      stalledInterval: this.settings.stalledIntervalMs,
-      maxStalledCount: this.settings.maxStalledCount,
-    })
-    const log = new WorkerLog(`pipeline '${compiled.name}', stage '${stage.stage}'`)
-    worker.on('error', (error) => log.failure(error))
-    this.inFlight.watch(worker)
-    this.workers.push(worker)
   }
 
   async push(pipeline: string, record: unknown, id?: string): Promise<void> {
@@ -218,15 +173,7 @@ export class BullmqRun implements PipelineRun {
   }
 
   private async shutdown(): Promise<void> {
-    // Take nothing new, let the jobs in hand finish (up to the timeout), then close. Past the
-    // timeout, close(true) stops renewing their locks: BullMQ redelivers them to another worker.
-    await Promise.all(this.workers.map((worker) => worker.pause(true)))
-    const settled = await this.inFlight.settled(this.settings.shutdownTimeoutMs)
-    if (!settled)
-      console.error(
-        `stairs bullmq worker: ${this.inFlight.size} in-flight record(s) did not finish within ${this.settings.shutdownTimeoutMs} ms; stopping anyway (they will be redelivered)`,
-      )
-    await Promise.all(this.workers.map((worker) => worker.close(true)))
+    await this.stageWorkers?.stop()
     await this.close()
   }
 
@@ -234,9 +181,9 @@ export class BullmqRun implements PipelineRun {
     this.closed = true
     clearInterval(this.flushTimer)
     // Already closed after a stop; after a failed start, workers that did start must stop too.
-    await Promise.all(this.workers.map((worker) => worker.close(true).catch(() => {})))
+    await this.stageWorkers?.close()
     await this.flushCounters().catch(() => {})
-    const queues = [...this.forwardQueues, ...[...this.running.values()].flatMap((running) => running.queues)]
+    const queues = [...this.running.values()].flatMap((running) => running.queues)
     await Promise.all(queues.map((queue) => queue.close().catch(() => {})))
     for (const client of [this.producer, this.worker]) client?.disconnect()
   }
@@ -277,10 +224,6 @@ export class BullmqRun implements PipelineRun {
     await this.counters.flush(this.worker ?? this.producer)
   }
 
-  private queue(stage: StageQueue, client: Redis): Queue {
-    return new JunkTolerantQueue(stage.name, { connection: client, prefix: stage.prefix, defaultJobOptions: stage.jobOptions })
-  }
-
   /** Turns a Redis failure into one line naming the masked URL. */
   private async guard<T>(pending: Promise<T>): Promise<T> {
     try {
@@ -296,11 +239,5 @@ export class BullmqRun implements PipelineRun {
     if (!running)
       throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
     return running
-  }
-
-  private concurrencyOf(stage: string): number {
-    const { concurrency } = this.options
-    if (typeof concurrency === 'number') return Math.max(1, concurrency)
-    return Math.max(1, concurrency?.[stage] ?? 1)
   }
 }
