@@ -30,7 +30,8 @@ export const workerProducerMessageId = (producer: string, batch: number, index: 
 
 /**
  * Records the producer's batch list in Redis (`stairs producer:init`). Idempotent: once the list
- * is sealed, later calls change nothing and report `created: false`.
+ * is sealed, later calls change nothing and report `created: false`; an init that crashed midway
+ * is simply run again (`batches` must list the same batches each time).
  */
 export async function initWorkerProducer(
   producer: AnyWorkerProducer,

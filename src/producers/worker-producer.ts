@@ -8,7 +8,11 @@ export const DEFAULT_LEASE_MS = 30_000
 
 export interface WorkerProducerOptions<P extends AnyPipeline> {
   pipeline: P
-  /** How long a claimed batch stays leased without a heartbeat before another process may take it. */
+  /**
+   * How long a claimed batch stays leased without a heartbeat before another process may take it
+   * (default 30 s; the holder renews it every third of that). A replayed batch's duplicates are
+   * dropped by message id within the engine's dedupe window (1 h by default on the Redis engines).
+   */
   leaseMs?: number
   /** Wait while the pipeline's input queue holds more than this many records. */
   limit?: number
