@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { loadFlights } from '../examples/flights/data.js'
 import type { App } from '../src/index.js'
 import { importTs } from '../src/project/load-project.js'
 import { loadManifest } from '../src/runtime/manifest.js'
@@ -15,6 +16,12 @@ const SAMPLES: Record<string, unknown[]> = {
     { author: 'ada', text: 'Pipelines should fail at compile time.' },
     { author: 'ken', text: 'ok' },
     { author: 'bad' },
+  ],
+  'flights.clean_flights': [...loadFlights().slice(0, 8), { date: 'never', delay: 1, distance: 10, origin: 'XXX', destination: 'YYY' }],
+  'flights.delay_stats': [
+    { origin: 'SAN', originName: 'San Diego International', hour: 14, distance: 417, delay: 12 },
+    { origin: 'SJC', originName: 'San Jose International', hour: 6, distance: 1500, delay: -3 },
+    { origin: 'BAD', originName: 'no hour', hour: 25, distance: 1, delay: 0 },
   ],
   'analytics.ingest': [{ line: 'clicks=3' }, { line: '=7' }, { line: 'views=10' }],
   'analytics.sessions': [
