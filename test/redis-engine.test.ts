@@ -194,6 +194,22 @@ describe('redis engine', () => {
     expect(letters[0]?.error.message).toMatch(/delivered 4 times without an ack/)
   })
 
+  it('forgets consumers that hold nothing and were idle for long (left by restarted workers)', async () => {
+    const prefix = uniquePrefix('redis-engine')
+    prefixes.push(prefix)
+    const producer = await engine.startRun([chain], { redis: { url, prefix }, workers: false })
+    const stream = redisKeys.stageStream(prefix, 'redis_engine', 'chain', 'input')
+    await client.xgroup('CREATECONSUMER', stream, 'stairs', 'ghost:1:1')
+    await producer.stop()
+    await new Promise((resolve) => setTimeout(resolve, 600)) // idle longer than 10 x reclaimIdleMs
+    const { run } = await start([chain], { redis: { url, prefix }, streams: { blockMs: 20, reclaimIdleMs: 50 } })
+    const names = async () => ((await client.xinfo('CONSUMERS', stream, 'stairs')) as string[][]).map((fields) => fields[1])
+    const deadline = Date.now() + 10_000
+    while ((await names()).includes('ghost:1:1') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(await names()).not.toContain('ghost:1:1')
+    await run.stop()
+  })
+
   it('refuses to start a worker whose contract differs from the registered one, until reset', async () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)

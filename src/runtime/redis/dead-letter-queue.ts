@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import type { CompiledPipeline } from '../compiled-pipeline.js'
 import type { DeadLetter } from '../engine-types.js'
 import { encodeEnvelope } from '../wire.js'
+import { REPLAY, runScript } from './scripts.js'
 import type { PipelineKeys } from './stream-layout.js'
 
 /** The dead letters of the pipelines, oldest first, up to `limit` per pipeline. */
@@ -36,8 +37,8 @@ function parseLetter(raw: string): DeadLetter {
 
 /**
  * Sends dead letters back to the stage they failed in (all, or those with the given message ids)
- * and removes them from the list, each in one MULTI. Records the input schema refused are checked
- * again and stay when they still fail. Returns how many were replayed.
+ * and removes them from the list. Records the input schema refused are checked
+ * again and stay when they still fail. Returns how many were replayed (each atomically, once).
  */
 export async function replay(client: Redis, pipeline: CompiledPipeline, keys: PipelineKeys, ids?: readonly string[]): Promise<number> {
   const wanted = ids ? new Set(ids) : undefined
@@ -56,13 +57,7 @@ export async function replay(client: Redis, pipeline: CompiledPipeline, keys: Pi
       envelope = encodeEnvelope(letter.id, [checked.record], undefined, `${pipeline.name}/input`)
     } else if (typeof letter.payload === 'string') envelope = letter.payload
     else continue
-    const results = await client
-      .multi()
-      .lrem(keys.deadLetters, 1, raw)
-      .xadd(stage.stream, '*', 'e', envelope)
-      .hincrby(stage.counters, 'added', 1)
-      .exec()
-    if (results?.[0]?.[1] === 1) replayed++
+    replayed += (await runScript(client, REPLAY, [keys.deadLetters, stage.stream, stage.counters], [raw, envelope])) as number
   }
   return replayed
 }

@@ -17,6 +17,7 @@ export interface Claimed {
 export class Reclaimer {
   private cursor = '0-0'
   private last = 0
+  private lastCleanup = Date.now()
   private readonly interval: number
 
   constructor(
@@ -45,6 +46,10 @@ export class Reclaimer {
       this.settings.batchSize,
     )) as [string, StreamEntry[], string[]?]
     this.cursor = cursor
+    if (cursor === '0-0' && now - this.lastCleanup > this.interval * 20) {
+      this.lastCleanup = now
+      await this.forgetIdleConsumers()
+    }
     if (!entries.length) return undefined
     const first = (entries[0] as StreamEntry)[0]
     const last = (entries[entries.length - 1] as StreamEntry)[0]
@@ -57,5 +62,21 @@ export class Reclaimer {
     const deliveries = new Map<string, number>()
     for (const [id, , , count] of pending) deliveries.set(id, Number(count))
     return { entries, deliveries }
+  }
+
+  /**
+   * Deletes consumers that hold nothing and were idle for long (every worker restart leaves one
+   * behind, named host:pid:n). A live but idle worker that is deleted comes back on its next read.
+   */
+  private async forgetIdleConsumers(): Promise<void> {
+    const idleFor = this.settings.reclaimIdleMs * 10
+    const consumers = (await this.client.xinfo('CONSUMERS', this.stream, GROUP)) as (string | number)[][]
+    for (const fields of consumers) {
+      const info = new Map<unknown, unknown>()
+      for (let i = 0; i < fields.length; i += 2) info.set(fields[i], fields[i + 1])
+      const name = String(info.get('name'))
+      if (name !== this.consumer && Number(info.get('pending')) === 0 && Number(info.get('idle')) > idleFor)
+        await this.client.xgroup('DELCONSUMER', this.stream, GROUP, name)
+    }
   }
 }

@@ -163,6 +163,18 @@ local undelivered = #redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', 1)
 return {undelivered, pending, lag, redis.call('XLEN', KEYS[1]), redis.call('ZCARD', KEYS[2])}
 `)
 
+/**
+ * Moves one dead letter back onto a stage stream, only if it is still in the list (two replays
+ * at once send it once). KEYS: dlq, stream, stage counters. ARGV: the letter as stored, envelope.
+ * Returns 1 when replayed.
+ */
+export const REPLAY = script(`
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
+redis.call('HINCRBY', KEYS[3], 'added', 1)
+return 1
+`)
+
 /** Runs a script by its SHA, loading it when the server does not know it (first use, restart). */
 export async function runScript(client: Redis, s: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
   try {
