@@ -194,6 +194,30 @@ describe('redis engine', () => {
     expect(letters[0]?.error.message).toMatch(/delivered 4 times without an ack/)
   })
 
+  it('runs only the named stages when asked, so stages can live in different processes', async () => {
+    const prefix = uniquePrefix('redis-engine')
+    prefixes.push(prefix)
+    const redis = { url, prefix }
+    const outputs: object[] = []
+    const first = await engine.startRun([chain], { redis, workers: { stages: ['chain/input'] }, streams: { blockMs: 20 } })
+    await first.feed('chain', [{ n: 1 }, { n: 2 }])
+    const copiesWaiting = async () => (await engine.queueStatus?.([chain], redis))?.find((q) => q.stage === 'copies')?.waiting
+    const deadline = Date.now() + 10_000
+    while ((await copiesWaiting()) !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await copiesWaiting()).toBe(2) // the first stage ran; nothing runs the last one yet
+    const second = await engine.startRun([chain], {
+      redis,
+      workers: { stages: ['chain/copies'] },
+      streams: { blockMs: 20 },
+      onOutput: (_pipeline, record) => outputs.push(record),
+    })
+    await second.drain()
+    expect(outputs).toHaveLength(3)
+    await first.stop()
+    await second.stop()
+  })
+
   it('forgets consumers that hold nothing and were idle for long (left by restarted workers)', async () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)
