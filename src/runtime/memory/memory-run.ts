@@ -22,6 +22,8 @@ interface Running {
   sequence: number
   /** `app.pipeline:`, the prefix of generated message ids. */
   readonly idPrefix: string
+  /** `pipeline/input`, how wire errors at the input name the stage. */
+  readonly inputStage: string
   /** Message ids pushed with an explicit id (worker producers), to drop replayed duplicates. */
   seen?: Set<string>
 }
@@ -51,6 +53,7 @@ export class MemoryRun implements PipelineRun {
         counters: { in: 0, out: 0, filtered: 0, deadLettered: 0, rejected: 0 },
         sequence: 0,
         idPrefix: `${key}:`,
+        inputStage: `${compiled.name}/input`,
       }
       compiled.stages.forEach((stage, index) => {
         const queue = new BoundedQueue<MemoryMessage>(options.queueCapacity ?? 10_000, BATCH)
@@ -104,7 +107,7 @@ export class MemoryRun implements PipelineRun {
       return
     }
     try {
-      checkWireSafe(checked.record, `${running.compiled.name}/input`)
+      checkWireSafe(checked.record, running.inputStage)
     } catch (error) {
       running.counters.rejected++
       running.counters.deadLettered++

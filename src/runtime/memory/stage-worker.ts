@@ -97,7 +97,7 @@ export class StageWorker {
   private forward(message: MemoryMessage, outputs: Emitted): void | Promise<void> {
     let filtered = 0
     const count = outputs.length / 2
-    const sends: MemoryMessage[] = []
+    const sends: MemoryMessage[] | undefined = this.last ? undefined : []
     try {
       for (let i = 0; i < outputs.length; i += 2) {
         const state = outputs[i] as State
@@ -114,7 +114,7 @@ export class StageWorker {
           filtered++
           continue
         }
-        sends.push({ id, payload: encodeEnvelope(id, next.data, next.stopped, this.program.name), attempt: 0 })
+        ;(sends as MemoryMessage[]).push({ id, payload: encodeEnvelope(id, next.data, next.stopped, this.program.name), attempt: 0 })
       }
     } catch (error) {
       // Values that cannot cross the boundary: permanent. Every envelope is encoded before any is
@@ -122,10 +122,11 @@ export class StageWorker {
       return this.fail(message, error, true)
     }
     let waits: Promise<void>[] | undefined
-    for (const send of sends) {
-      const wait = this.host.enqueue(this.index + 1, send)
-      if (wait) (waits ??= []).push(wait)
-    }
+    if (sends)
+      for (const send of sends) {
+        const wait = this.host.enqueue(this.index + 1, send)
+        if (wait) (waits ??= []).push(wait)
+      }
     this.counters.processed++
     if (count === 0 || filtered > 0) {
       this.counters.filtered += count === 0 ? 1 : filtered
