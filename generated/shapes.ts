@@ -131,6 +131,96 @@ export interface QuickstartWordStatsLongEnough {
   words: RegExpMatchArray | []
 }
 
+/**
+ * Carried by:
+ * - spam.clean_text.input (value 1 of 1)
+ */
+export interface SpamCleanTextInput {
+  text: string
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface SpamCleanTextMake {
+  tokens: string[]
+}
+
+/**
+ * Carried by:
+ * - spam.email_tokens.input (value 1 of 1)
+ */
+export interface SpamEmailTokensInput {
+  split: "test" | "train"
+  tokens: string[]
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface SpamEmailTokensVocabulary {
+  token: string
+}
+
+/**
+ * Carried by:
+ * - spam.emails.bag_of_words (value 1 of 1)
+ */
+export interface SpamEmailsFromSpamCleanText {
+  id: string
+  label: 0 | 1
+  split: "test" | "train"
+  text: string
+  tokens: string[]
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface SpamEmailsFromSpamEmailTokens {
+  token: string
+}
+
+/**
+ * Carried by:
+ * - spam.emails.input (value 1 of 1)
+ * - spam.emails.from_spam_clean_text (value 1 of 2)
+ */
+export interface SpamEmailsInput {
+  id: string
+  label: 0 | 1
+  split: "test" | "train"
+  text: string
+}
+
+/**
+ * Carried by:
+ * - spam.emails.to_spam_email_tokens (value 1 of 1)
+ */
+export interface SpamEmailsMake2 {
+  split: "test" | "train"
+  tokens: string[]
+}
+
+/**
+ * Carried by:
+ * - spam.emails.from_spam_clean_text (value 2 of 2)
+ */
+export interface SpamEmailsSpamCleanTextMake {
+  tokens: string[]
+}
+
+/**
+ * Carried by:
+ * - spam.emails.from_spam_email_tokens (value 1 of 1)
+ */
+export interface SpamEmailsSpamEmailTokensVocabulary {
+  token: string
+}
+
 /** The record pipeline `flights.clean_flights` produces. */
 export type FlightsCleanFlightsOutput = FlightsCleanFlightsFromFlightsDelayStats
 
@@ -139,3 +229,12 @@ export type FlightsDelayStatsOutput = FlightsDelayStatsDelayTallies
 
 /** The record pipeline `quickstart.word_stats` produces. */
 export type QuickstartWordStatsOutput = QuickstartWordStatsConcatenate
+
+/** The record pipeline `spam.clean_text` produces. */
+export type SpamCleanTextOutput = SpamCleanTextMake
+
+/** The record pipeline `spam.email_tokens` produces. */
+export type SpamEmailTokensOutput = SpamEmailTokensVocabulary
+
+/** The record pipeline `spam.emails` produces. */
+export type SpamEmailsOutput = SpamEmailsFromSpamEmailTokens
