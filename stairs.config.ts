@@ -2,6 +2,6 @@
 import { defineConfig } from './src/project/config.js'
 
 export default defineConfig({
-  apps: ['examples/quickstart/word-stats.ts', 'examples/flights/app.ts', 'examples/spam/app.ts'],
+  apps: ['examples/quickstart/word-stats.ts', 'examples/flights/app.ts', 'examples/spam/app.ts', 'examples/hacker-news/app.ts'],
   engine: 'memory',
 })

@@ -104,6 +104,118 @@ export interface FlightsDelayStatsInput {
 
 /**
  * Carried by:
+ * - hacker_news.calculate_stats.sentiment (value 1 of 2)
+ */
+export interface HackerNewsCalculateStatsConcatenate {
+  score: number
+  time: number
+  words: string[]
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface HackerNewsCalculateStatsConcatenate2 {
+  libs: { stat: "libs"; value: { lib: string; score: number; time: number }[] }
+  sentiment: { stat: "sentiment"; value: number }
+}
+
+/**
+ * Carried by:
+ * - hacker_news.calculate_stats.sentiment (value 2 of 2)
+ */
+export interface HackerNewsCalculateStatsGetText {
+  text: string
+}
+
+/**
+ * Carried by:
+ * - hacker_news.calculate_stats.input (value 1 of 1)
+ */
+export interface HackerNewsCalculateStatsInput {
+  score: number
+  text: string
+  time: number
+  words: string[]
+}
+
+/**
+ * Carried by:
+ * - pipeline input or output
+ */
+export interface HackerNewsCleanupAndSaveLocalyFromHackerNewsCalculateStats {
+  by: string
+  id: number
+  libs: { stat: "libs"; value: { lib: string; score: number; time: number }[] }
+  score: number
+  sentiment: { stat: "sentiment"; value: number }
+  stemmed_words: string[]
+  text: string
+  time: number
+  type: string
+  words: string[]
+}
+
+/**
+ * Carried by:
+ * - hacker_news.cleanup_and_save_localy.hacker_news_calculate_stats.sentiment (value 2 of 3)
+ */
+export interface HackerNewsCleanupAndSaveLocalyHackerNewsCalculateStatsConcatenate {
+  score: number
+  time: number
+  words: string[]
+}
+
+/**
+ * Carried by:
+ * - hacker_news.cleanup_and_save_localy.from_hacker_news_calculate_stats (value 2 of 2)
+ */
+export interface HackerNewsCleanupAndSaveLocalyHackerNewsCalculateStatsConcatenate2 {
+  libs: { stat: "libs"; value: { lib: string; score: number; time: number }[] }
+  sentiment: { stat: "sentiment"; value: number }
+}
+
+/**
+ * Carried by:
+ * - hacker_news.cleanup_and_save_localy.hacker_news_calculate_stats.sentiment (value 3 of 3)
+ */
+export interface HackerNewsCleanupAndSaveLocalyHackerNewsCalculateStatsGetText {
+  text: string
+}
+
+/**
+ * Carried by:
+ * - hacker_news.cleanup_and_save_localy.input (value 1 of 1)
+ */
+export interface HackerNewsCleanupAndSaveLocalyInput {
+  by: string
+  id: number
+  score: number
+  text: string
+  time: number
+  type: string
+}
+
+/**
+ * Carried by:
+ * - hacker_news.cleanup_and_save_localy.to_hacker_news_calculate_stats (value 1 of 1)
+ * - hacker_news.cleanup_and_save_localy.hacker_news_calculate_stats.sentiment (value 1 of 3)
+ * - hacker_news.cleanup_and_save_localy.from_hacker_news_calculate_stats (value 1 of 2)
+ */
+export interface HackerNewsCleanupAndSaveLocalySaveTopicRelatedData {
+  by: string
+  id: number
+  score: number
+  stemmed_words: string[]
+  text: string
+  time: number
+  type: string
+  words: string[]
+}
+
+/**
+ * Carried by:
  * - pipeline input or output
  */
 export interface QuickstartWordStatsConcatenate {
@@ -226,6 +338,12 @@ export type FlightsCleanFlightsOutput = FlightsCleanFlightsFromFlightsDelayStats
 
 /** The record pipeline `flights.delay_stats` produces. */
 export type FlightsDelayStatsOutput = FlightsDelayStatsDelayTallies
+
+/** The record pipeline `hacker_news.calculate_stats` produces. */
+export type HackerNewsCalculateStatsOutput = HackerNewsCalculateStatsConcatenate2
+
+/** The record pipeline `hacker_news.cleanup_and_save_localy` produces. */
+export type HackerNewsCleanupAndSaveLocalyOutput = HackerNewsCleanupAndSaveLocalyFromHackerNewsCalculateStats
 
 /** The record pipeline `quickstart.word_stats` produces. */
 export type QuickstartWordStatsOutput = QuickstartWordStatsConcatenate
