@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadFlights } from '../examples/flights/data.js'
+import { readSample } from '../examples/hacker-news/app.js'
 import type { App } from '../src/index.js'
 import { importTs } from '../src/project/load-project.js'
 import { loadManifest } from '../src/runtime/manifest.js'
@@ -22,6 +23,19 @@ const SAMPLES: Record<string, unknown[]> = {
     { origin: 'SAN', originName: 'San Diego International', hour: 14, distance: 417, delay: 12 },
     { origin: 'SJC', originName: 'San Jose International', hour: 6, distance: 1500, delay: -3 },
     { origin: 'BAD', originName: 'no hour', hour: 25, distance: 1, delay: 0 },
+  ],
+  'spam.clean_text': [{ text: 'Buy CHEAP pills now at http://pills.example.com!' }, { text: '' }],
+  'spam.emails': [
+    { id: 'spam-1/00001', label: 1, split: 'train', text: 'Received: relay\nSubject: cheap pills\n\nbuy cheap pills now, only $9.99' },
+    { id: 'easy-ham-1/00002', label: 0, split: 'test', text: 'Subject: meeting\n\nsee you at the meeting tomorrow' },
+  ],
+  'spam.email_tokens': [
+    { split: 'train', tokens: ['buy', 'cheap', 'buy'] },
+    { split: 'test', tokens: ['meeting'] },
+  ],
+  'hacker_news.cleanup_and_save_localy': readSample().slice(0, 8),
+  'hacker_news.calculate_stats': [
+    { score: 3, time: 1, text: 'Django is great. Slow tests are bad.', words: ['django', 'great', 'pytest'] },
   ],
   'analytics.ingest': [{ line: 'clicks=3' }, { line: '=7' }, { line: 'views=10' }],
   'analytics.sessions': [
