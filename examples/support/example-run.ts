@@ -23,6 +23,8 @@ export interface ExampleOptions {
   outDir?: string
   /** Progress lines (default: none). */
   log?: (line: string) => void
+  /** Redis engines: delete the prefix's keys once stopped (a prefix made for this run only). */
+  deletePrefixAfter?: boolean
 }
 
 /** A started example run: the producer-side run, where consumer queues live, and a stop. */
@@ -46,7 +48,7 @@ export function parseExampleFlags(
     options: {
       engine: { type: 'string', default: 'memory' },
       'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-      prefix: { type: 'string', default: 'stairs-examples' },
+      prefix: { type: 'string' },
       workers: { type: 'string', default: '1' },
       out: { type: 'string', default: defaultOut },
     },
@@ -56,11 +58,14 @@ export function parseExampleFlags(
   if (!['memory', 'redis', 'bullmq'].includes(engine)) throw new Error(`--engine must be memory, redis or bullmq, got '${engine}'`)
   const workers = Number(values.workers)
   if (!(Number.isInteger(workers) && workers > 0)) throw new Error(`--workers must be a positive integer, got '${values.workers}'`)
+  // Without --prefix, a run gets keys of its own (counters start at zero) and deletes them after.
+  const prefix = values.prefix ?? `stairs-examples-${Date.now().toString(36)}-${process.pid}`
   return {
     engine,
     workers,
     outDir: path.resolve(values.out),
-    redis: { url: values['redis-url'], prefix: values.prefix },
+    redis: { url: values['redis-url'], prefix },
+    deletePrefixAfter: values.prefix === undefined,
     log: (line) => console.log(line),
   }
 }
@@ -132,11 +137,28 @@ export async function startExample(
       stop: async () => {
         await run.stop()
         await stopWorkers()
+        if (options.deletePrefixAfter) await deleteKeys(redis)
       },
     }
   } catch (error) {
     await stopWorkers()
     throw error
+  }
+}
+
+/** Deletes every key under `prefix:` (SCAN, then UNLINK in batches). */
+async function deleteKeys({ url, prefix }: RedisSettings): Promise<void> {
+  const { Redis } = await import('ioredis')
+  const client = new Redis(url, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix ?? 'stairs'}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length) await client.unlink(...keys)
+    } while (cursor !== '0')
+  } finally {
+    client.disconnect()
   }
 }
 
