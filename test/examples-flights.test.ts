@@ -64,6 +64,13 @@ function checkAggregates(files: Awaited<ReturnType<typeof runFlights>>['files'],
   for (const label of ['Mean arrival delay by hour of departure', 'hour of departure (local time)', 'mean delay (minutes)'])
     expect(svg).toContain(label)
   expect(svg.match(/<rect [^>]*class="bar"/g)).toHaveLength(24 + 15)
+  // Every hour bar lies inside its plot area (y 90 to 350): the value axis covers the largest mean.
+  const hourBars = [...svg.matchAll(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" class="bar"/g)].slice(0, 24)
+  expect(hourBars).toHaveLength(24)
+  for (const [, y, height] of hourBars) {
+    expect(Number(y)).toBeGreaterThanOrEqual(90)
+    expect(Number(y) + Number(height)).toBeLessThanOrEqual(350.05)
+  }
 }
 
 describe('flights example', () => {

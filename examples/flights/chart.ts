@@ -16,8 +16,11 @@ function ticks(min: number, max: number): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw))
   const step = ([1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude
   const out: number[] = []
-  for (let v = Math.floor(min / step) * step; v <= max + step / 2; v += step) out.push(Math.round(v * 1e6) / 1e6)
-  return out
+  // From the step at or below min up to the first step at or above max: every bar fits the axis.
+  for (let v = Math.floor(min / step) * step; ; v += step) {
+    out.push(Math.round(v * 1e6) / 1e6)
+    if (v >= max - 1e-9) return out
+  }
 }
 
 interface Box {
