@@ -63,9 +63,9 @@ function checkAggregates(files: Awaited<ReturnType<typeof runFlights>>['files'],
   expect(svg).toContain(`(${rows.length.toLocaleString('en-US')} flights)`)
   for (const label of ['Mean arrival delay by hour of departure', 'hour of departure (local time)', 'mean delay (minutes)'])
     expect(svg).toContain(label)
-  expect(svg.match(/<rect [^>]*class="bar"/g)).toHaveLength(24 + 15)
+  expect(svg.match(/<rect [^>]*class="bar( few)?"/g)).toHaveLength(24 + 15)
   // Every hour bar lies inside its plot area (y 90 to 350): the value axis covers the largest mean.
-  const hourBars = [...svg.matchAll(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" class="bar"/g)].slice(0, 24)
+  const hourBars = [...svg.matchAll(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" class="bar(?: few)?"/g)].slice(0, 24)
   expect(hourBars).toHaveLength(24)
   for (const [, y, height] of hourBars) {
     expect(Number(y)).toBeGreaterThanOrEqual(90)

@@ -3,6 +3,8 @@
 import type { DelayRow } from './delay-stats.js'
 
 const WIDTH = 900
+/** Hours with fewer flights than this get a lighter bar: their mean says little. */
+const FEW_FLIGHTS = 30
 const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string)
 const fmt = (value: number): string => (Math.round(value * 10) / 10).toString()
@@ -38,7 +40,10 @@ function columnPanel(rows: readonly DelayRow[], box: Box, title: string, xLabel:
   const hi = axis[axis.length - 1] ?? 1
   const y = (v: number) => px(box.y + box.height - ((v - lo) / (hi - lo || 1)) * box.height)
   const slot = box.width / Math.max(rows.length, 1)
-  const parts = [`<text x="${box.x + box.width / 2}" y="${box.y - 14}" class="subtitle" text-anchor="middle">${escapeXml(title)}</text>`]
+  const parts = [
+    `<text x="${box.x + box.width / 2}" y="${box.y - 14}" class="subtitle" text-anchor="middle">${escapeXml(title)}</text>`,
+    `<text x="${box.x + box.width}" y="${box.y - 2}" text-anchor="end" class="note">light bars: fewer than ${FEW_FLIGHTS} flights</text>`,
+  ]
   for (const t of axis) {
     parts.push(`<line x1="${box.x}" x2="${box.x + box.width}" y1="${y(t)}" y2="${y(t)}" class="grid"/>`)
     parts.push(`<text x="${box.x - 8}" y="${y(t) + 4}" text-anchor="end">${fmt(t)}</text>`)
@@ -48,7 +53,7 @@ function columnPanel(rows: readonly DelayRow[], box: Box, title: string, xLabel:
     const height = Math.abs(y(row.meanDelay) - y(0))
     const x = px(box.x + i * slot + slot * 0.15)
     parts.push(
-      `<rect x="${x}" y="${top}" width="${px(slot * 0.7)}" height="${px(height)}" class="bar"><title>${escapeXml(row.label)}: ${fmt(row.meanDelay)} min mean delay, ${row.flights} flights</title></rect>`,
+      `<rect x="${x}" y="${top}" width="${px(slot * 0.7)}" height="${px(height)}" class="bar${row.flights < FEW_FLIGHTS ? ' few' : ''}"><title>${escapeXml(row.label)}: ${fmt(row.meanDelay)} min mean delay, ${row.flights} flights</title></rect>`,
     )
     parts.push(`<text x="${px(x + slot * 0.35)}" y="${box.y + box.height + 16}" text-anchor="middle">${escapeXml(row.key)}</text>`)
   })
@@ -103,7 +108,7 @@ export function delayChartSvg(byHour: readonly DelayRow[], byOrigin: readonly De
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">
 <style>
 .title { font-size: 20px; font-weight: bold; } .subtitle { font-size: 15px; font-weight: bold; } .label { font-size: 13px; fill: #333; }
-.bar { fill: #4c78a8; } .bar:hover { fill: #f58518; } .grid { stroke: #ddd; } .axis { stroke: #333; stroke-width: 1.2; } .value { fill: #333; font-size: 11px; dominant-baseline: middle; }
+.bar { fill: #4c78a8; } .bar.few { fill: #b6cbe2; } .bar:hover { fill: #f58518; } .note { font-size: 11px; fill: #666; } .grid { stroke: #ddd; } .axis { stroke: #333; stroke-width: 1.2; } .value { fill: #333; font-size: 11px; dominant-baseline: middle; }
 text { dominant-baseline: auto; }
 </style>
 <rect width="100%" height="100%" fill="white"/>
