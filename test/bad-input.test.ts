@@ -2,8 +2,8 @@
 // goes on, and nothing is lost (fed = out + filtered + dead-lettered). Also the builder's errors.
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { App, GraphError, NameError, STOP } from '../src/index.js'
-import { runPipeline } from '../src/runtime/index.js'
+import { App, concatenate, GraphError, NameError, STOP } from '../src/index.js'
+import { planPipeline, runPipeline } from '../src/runtime/index.js'
 
 const ab = z.object({ a: z.number(), b: z.number() })
 const f1 = ({ a }: { a: number }) => ({ x: a * 10 })
@@ -156,6 +156,33 @@ describe('builder errors', () => {
     expect(() => pl.graph()).toThrow(
       `pipeline 'anon': (test/bad-input.test.ts:${line}) an anonymous function runs as a worker, so its name becomes a queue name: give it a \`name\` option`,
     )
+  })
+
+  it('a fan-out whose items cross a worker boundary while the main line travels on is refused with what to change', async () => {
+    const app = new App('bad_side_fan_out')
+    const sink = app.consumer('sink', (_record: { i: number }) => {})
+    const pl = app.pipeline('side', { input: ab }, (_p, r) => {
+      r.subscribeFanOut(({ a }) => [{ i: a }, { i: a + 1 }], { name: 'fan' }).subscribeConsumer(sink, { asWorker: true })
+      return r.subscribeFunc(f1, { asWorker: true })
+    })
+    const message =
+      /pipeline 'side' \(test\/bad-input\.test\.ts:\d+\): the fan-out 'fan' sends its items across the worker boundary .* 'f1', which does not depend on it, travels on too.*Drop `asWorker`/
+    expect(() => planPipeline(pl.graph())).toThrow(GraphError)
+    expect(() => planPipeline(pl.graph())).toThrow(message)
+    await expect(runPipeline(pl, [{ a: 1, b: 2 }])).rejects.toThrow(message)
+  })
+
+  it('a fan-out whose items cross a boundary to join the main line per item is fine', async () => {
+    const app = new App('good_fan_join')
+    const pl = app.pipeline('join', { input: ab }, (_p, r) => {
+      const items = r.applyFanOut(({ a }) => [{ i: a }, { i: a + 1 }], { name: 'fan' })
+      return concatenate({ item: items.subscribeFunc(({ i }) => ({ j: i * 2 }), { name: 'twice', asWorker: true }), b: r.get('b') })
+    })
+    const { outputs } = await runPipeline(pl, [{ a: 1, b: 2 }])
+    expect(outputs).toEqual([
+      { item: { i: 1, j: 2 }, b: 2 },
+      { item: { i: 2, j: 4 }, b: 2 },
+    ])
   })
 
   it('a node name that cannot be a queue name is a GraphError', () => {

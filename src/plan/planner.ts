@@ -1,6 +1,7 @@
 // Splits a pipeline graph into stages: a linear schedule of its nodes, cut at worker boundaries.
 // Branches run one after another inside the record's path; the values a later stage still
 // needs (the live slots) travel in the envelope, so no engine keeps per-message join state.
+import { GraphError } from '../errors.js'
 import type { GraphNode, PipelineGraph, RetryPolicy } from '../graph/nodes.js'
 
 export interface StagePlan {
@@ -82,6 +83,8 @@ export function planPipeline(graph: PipelineGraph): PipelinePlan {
     liveIn = liveOut
   })
 
+  checkFanOutBoundaries(graph, order, stages, stageOfSlot, outputSlot)
+
   return Object.freeze({
     app: graph.app,
     pipeline: graph.pipeline,
@@ -131,9 +134,51 @@ function schedule(graph: PipelineGraph): GraphNode[] {
   }
   return order
 
+  // A fan-out node counts itself: everything not downstream of it is scheduled before it, so a
+  // sibling branch runs once per record, not once per item.
   function rank(node: GraphNode): number {
-    return (fanOuts.get(node.id) ?? 0) * 1e6 + (creation.get(node.id) ?? 0)
+    return ((fanOuts.get(node.id) ?? 0) + (isFanOut(node) ? 1 : 0)) * 1e6 + (creation.get(node.id) ?? 0)
   }
 }
 
 const isFanOut = (node: GraphNode | undefined): boolean => node?.kind === 'func' && node.fanOut
+
+/**
+ * A record fanned out into N items travels on as N envelopes. When one of those envelopes also
+ * carries part of the record that does not depend on the fan-out (the main line, or a sibling
+ * branch still to run) across a worker boundary, that part would run or come out N times. Such a
+ * graph is refused at build time, with what to change, rather than duplicating work silently.
+ */
+function checkFanOutBoundaries(
+  graph: PipelineGraph,
+  order: readonly GraphNode[],
+  stages: readonly StagePlan[],
+  stageOfSlot: ReadonlyMap<number, number>,
+  outputSlot: number,
+): void {
+  order.forEach((fan, fanSlot) => {
+    if (!isFanOut(fan)) return
+    const downstream = new Set([fanSlot])
+    order.forEach((node, slot) => {
+      if (node.inputs.some((id) => downstream.has(order.findIndex((n) => n.id === id)))) downstream.add(slot)
+    })
+    for (const stage of stages.slice(stageOfSlot.get(fanSlot) as number, -1)) {
+      if (!stage.liveOut.some((slot) => downstream.has(slot))) continue
+      const duplicated = stage.liveOut.find(
+        (slot) =>
+          !downstream.has(slot) &&
+          (slot === outputSlot ||
+            order.some(
+              (node, user) =>
+                !downstream.has(user) &&
+                (stageOfSlot.get(user) as number) > stage.index &&
+                node.inputs.includes((order[slot] as GraphNode).id),
+            )),
+      )
+      if (duplicated === undefined) continue
+      throw new GraphError(
+        `pipeline '${graph.pipeline}'${fan.source ? ` (${fan.source})` : ''}: the fan-out '${fan.label}' sends its items across the worker boundary after stage '${stage.id}' while '${(order[duplicated] as GraphNode).label}', which does not depend on it, travels on too: that part would run once per item. Drop \`asWorker\` on the nodes after the fan-out, or make the fan-out's branch the pipeline's output`,
+      )
+    }
+  })
+}

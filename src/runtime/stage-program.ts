@@ -18,6 +18,12 @@ interface CompiledOp {
   readonly run: NodeOp
   readonly slot: number
   readonly node: GraphNode
+  /**
+   * Fan-out nodes: whether what this stage sends on (its live slots, or the output) depends on
+   * the node. When it does not, the items run their branch for its effects (consumers) and the
+   * record goes on once, instead of once per item.
+   */
+  readonly fanOutFeedsOn: boolean
 }
 
 export class StageProgram {
@@ -34,7 +40,12 @@ export class StageProgram {
     this.width = plan.order.length
     this.ops = stage.nodes
       .filter((node) => node.kind !== 'input')
-      .map((node) => ({ run: compileNode(node, plan.slotOf, context, plan.pipeline), slot: plan.slotOf.get(node.id) as number, node }))
+      .map((node) => ({
+        run: compileNode(node, plan.slotOf, context, plan.pipeline),
+        slot: plan.slotOf.get(node.id) as number,
+        node,
+        fanOutFeedsOn: node.kind === 'func' && node.fanOut && feedsOn(plan, stage, node),
+      }))
   }
 
   /** A fresh state holding the envelope's live values. */
@@ -98,7 +109,14 @@ export class StageProgram {
   }
 
   private fan(i: number, fan: FanOut, state: State, emit: Emit, branch: string, context: unknown): void | Promise<void> {
-    const slot = (this.ops[i] as CompiledOp).slot
+    const op = this.ops[i] as CompiledOp
+    const slot = op.slot
+    if (fan.items.length === 0) {
+      // No items ends this branch only, like STOP: the rest of the record goes on.
+      state[slot] = STOPPED
+      return this.exec(i + 1, state, emit, branch, context)
+    }
+    if (!op.fanOutFeedsOn) return this.fanForEffects(i, fan, state, emit, branch, context)
     let pending: Promise<void>[] | undefined
     fan.items.forEach((item, n) => {
       const copy = state.slice()
@@ -107,6 +125,24 @@ export class StageProgram {
       if (done) (pending ??= []).push(done)
     })
     return pending ? Promise.all(pending).then(() => undefined) : undefined
+  }
+
+  /** Runs each item's branch for its effects; the record goes on once (as the first item left it). */
+  private fanForEffects(i: number, fan: FanOut, state: State, emit: Emit, branch: string, context: unknown): void | Promise<void> {
+    const slot = (this.ops[i] as CompiledOp).slot
+    let onward: State | undefined
+    const keepFirst: Emit = (final) => {
+      onward ??= final
+    }
+    let pending: Promise<void>[] | undefined
+    for (const item of fan.items) {
+      const copy = state.slice()
+      copy[slot] = item
+      const done = this.exec(i + 1, copy, keepFirst, branch, context)
+      if (done) (pending ??= []).push(done)
+    }
+    const send = (): void | Promise<void> => (onward ? emit(onward, branch, context) : undefined)
+    return pending ? Promise.all(pending).then(send) : send()
   }
 
   private wrap(error: unknown, node: GraphNode): Error {
@@ -119,4 +155,11 @@ export class StageProgram {
       error,
     )
   }
+}
+
+/** True when a slot this stage sends on (or the pipeline output, in the last stage) descends from `node`. */
+function feedsOn(plan: PipelinePlan, stage: StagePlan, node: GraphNode): boolean {
+  const downstream = new Set([node.id])
+  for (const later of plan.order) if (later.inputs.some((id) => downstream.has(id))) downstream.add(later.id)
+  return stage.liveOut.some((slot) => downstream.has((plan.order[slot] as GraphNode).id))
 }

@@ -133,6 +133,42 @@ export const dslCases: EngineCase[] = [
       expected: [{ a: 1, b: 2, x: 10, y: 11 }],
       counters: one(1),
       consumerSeen: () => seen.splice(0),
+      expectedSeen: [{ a: 1, b: 2, x: 10 }],
+    }
+  }),
+  // One variant only: with asWorker after the fan-out this graph is refused at build time (see
+  // test/bad-input.test.ts), since the main line would have to travel once per item.
+  ...[new App('dsl_side_fan_out_inline')].map((app): EngineCase => {
+    const on = (name: string) => ({ name, asWorker: false })
+    const seen: unknown[] = []
+    const items = app.consumer('items', (record: { a: number; i: number }) => {
+      seen.push({ a: record.a, i: record.i })
+    })
+    const main = app.consumer('main', (record: { a: number; m: number }) => {
+      seen.push({ a: record.a, m: record.m })
+    })
+    return {
+      name: 'a fan-out in a side branch multiplies only its own branch; no items end only that branch [no boundary only]',
+      pipeline: app.pipeline('side_fan_out', { input: ab }, (_p, r) => {
+        r.subscribeFanOut(({ a }) => Array.from({ length: a }, (_, i) => ({ i })), on('fan')).subscribeConsumer(items, on('items'))
+        return r.subscribeFunc(({ a }) => ({ m: a * 2 }), on('double')).subscribeConsumer(main, on('main'))
+      }),
+      inputs: [
+        { a: 2, b: 0 },
+        { a: 0, b: 0 },
+      ],
+      expected: [
+        { a: 2, b: 0, m: 4 },
+        { a: 0, b: 0, m: 0 },
+      ],
+      counters: { in: 2, out: 2, filtered: 0, deadLettered: 0 },
+      consumerSeen: () => seen.splice(0),
+      expectedSeen: [
+        { a: 2, i: 0 },
+        { a: 2, i: 1 },
+        { a: 2, m: 4 },
+        { a: 0, m: 0 },
+      ],
     }
   }),
   ...bothVariants('when', '`when` false skips the node, true runs it', ({ app, on }) => ({

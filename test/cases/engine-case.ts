@@ -14,6 +14,8 @@ export interface EngineCase {
   counters?: Partial<PipelineCounters>
   /** For consumer cases: what the consumer saw since the last call (the call forgets it). */
   consumerSeen?: () => unknown[]
+  /** What the consumer must have seen (compared order-insensitively). */
+  expectedSeen?: unknown[]
 }
 
 /** Starts a run of `pipelines` on some engine with these options (the caller adds engine settings). */
