@@ -1,6 +1,7 @@
 // concatenate: a point gives its value under the new key, a frame nests its whole record.
 import { expectError, expectType } from 'tsd'
-import { concatenate, type DataFrame, type ShapeOf } from '../src/index.js'
+import { z } from 'zod'
+import { App, concatenate, type DataFrame, type ShapeOf } from '../src/index.js'
 
 declare const input: DataFrame<{ a: number; b: number }>
 const f1 = ({ a }: { a: number }) => ({ x: a * 10 })
@@ -29,3 +30,17 @@ expectError(both.get('v'))
 // Must not compile: branches that are not handles.
 expectError(concatenate({ a: 1 }))
 expectError(concatenate({ a: { b: 2 } }))
+
+// Handles written inline inside concatenate keep inferring their functions' results: the
+// argument's constraint must not pin an inner unannotated arrow's result to `any`.
+const app = new App('inline')
+app.pipeline('inline_branches', { input: z.object({ a: z.number(), b: z.number() }) }, (_p, r) => {
+  const items = r.applyFanOut(({ a }) => [{ i: a }], { name: 'fan' })
+  const joined = concatenate({
+    item: items.subscribeFunc(({ i }) => ({ j: i * 2 })),
+    c: r.subscribeFunc(({ a }) => ({ z: `${a}` })),
+    b: r.get('b'),
+  })
+  expectType<{ item: { i: number; j: number }; c: { a: number; b: number; z: string }; b: number }>({} as ShapeOf<typeof joined>)
+  return joined
+})

@@ -1,6 +1,6 @@
 import { GraphError } from '../errors.js'
 import { HandleImpl, isHandle } from './handle.js'
-import type { AnyHandle, ConcatenateShape, DataFrame } from './handle-types.js'
+import type { ConcatenateShape, DataFrame, HandleLike } from './handle-types.js'
 
 /**
  * Joins branches into one record: a data point gives its value under the new key, a frame nests
@@ -8,7 +8,7 @@ import type { AnyHandle, ConcatenateShape, DataFrame } from './handle-types.js'
  *
  * @example concatenate({ xx: frame.get('x'), rest: other }) // { xx: T, rest: {...} }
  */
-export function concatenate<const M extends Record<string, AnyHandle>>(branches: M): DataFrame<ConcatenateShape<M>> {
+export function concatenate<const M extends Record<string, HandleLike>>(branches: M): DataFrame<ConcatenateShape<M>> {
   const entries = Object.entries(branches as Record<string, unknown>)
   const first = entries[0]?.[1]
   if (!isHandle(first))

@@ -118,6 +118,15 @@ export interface DataPoint<K extends string, T> extends HandleOps<{ [P in K]: T 
 // biome-ignore lint/suspicious/noExplicitAny: the widest handle, for constraints only
 export type AnyHandle = DataFrame<any> | DataPoint<string, any>
 
+/**
+ * Any handle, without `any` inside: used where handles are written inline as arguments
+ * (`concatenate({ k: frame.subscribeFunc((r) => ...) })`). A constraint holding `DataFrame<any>`
+ * would become an inference source for the inner call's result and pin it to `any`.
+ */
+export interface HandleLike {
+  readonly [shapeTag]: unknown
+}
+
 /** The record shape a handle stands for, flattened for display. */
 export type ShapeOf<H> = H extends { readonly [shapeTag]: infer S } ? Prettify<S> : never
 
