@@ -13,20 +13,36 @@ const PACKAGE_DIR = path.dirname(CODEGEN_DIR)
 const FRAMEWORK_DIRS = ['src', 'codegen'].map((dir) => path.join(PACKAGE_DIR, dir) + path.sep)
 
 let generatorHash: string | undefined
-/** Hash of the generator's own sources: a change to codegen invalidates every output. */
+/**
+ * The framework code whose behaviour shapes the output: the generator itself, and what decides
+ * node ids, stages, live slots and queue names. A change there invalidates every output, so the
+ * unchanged-inputs fast path never keeps files that a full run would write differently.
+ */
+const GENERATOR_SOURCES = [
+  CODEGEN_DIR,
+  ...['src/dsl', 'src/graph', 'src/plan', 'src/flow', 'src/runtime/keys.ts', 'src/runtime/manifest.ts'].map((p) =>
+    path.join(PACKAGE_DIR, p),
+  ),
+]
+
+/** Hash of the generator's sources (see GENERATOR_SOURCES). */
 function generatorFingerprint(): string {
   if (generatorHash) return generatorHash
   const files: string[] = []
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
+  const walk = (target: string): void => {
+    if (statSync(target).isFile()) {
+      files.push(target)
+      return
+    }
+    for (const entry of readdirSync(target, { withFileTypes: true })) {
+      const full = path.join(target, entry.name)
       if (entry.isDirectory()) walk(full)
       else if (entry.name.endsWith('.ts')) files.push(full)
     }
   }
-  walk(CODEGEN_DIR)
+  for (const source of GENERATOR_SOURCES) walk(source)
   files.sort()
-  generatorHash = shortHash(files.map((f) => `${path.relative(CODEGEN_DIR, f)}\0${readFileSync(f, 'utf8')}`).join('\0'))
+  generatorHash = shortHash(files.map((f) => `${path.relative(PACKAGE_DIR, f)}\0${readFileSync(f, 'utf8')}`).join('\0'))
   return generatorHash
 }
 
