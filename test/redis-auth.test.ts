@@ -89,8 +89,7 @@ describe('Redis with a password and ACL users', () => {
     expect(message).toContain('WRONGPASS')
   })
 
-  // bullmq only for now: the redis engine reports this NOPERM at push as a bare ReplyError, without the URL.
-  it.each(['bullmq'] as const)(
+  it.each(['bullmq', 'redis'] as const)(
     'a user lacking a permission the %s run needs fails at start in one line naming the masked URL',
     async (engine) => {
       // The user can connect (PING works), so only the run's own commands find the gap.

@@ -11,7 +11,7 @@ import type { EngineRunOptions } from '../engine-registry.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
 import { describeError } from '../memory/stage-worker.js'
 import type { StageContext } from '../node-ops.js'
-import { connectRedis, type RedisSettings } from '../redis-connection.js'
+import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
 import { encodeEnvelope } from '../wire.js'
 import { checkContracts } from './contracts.js'
 import { readStageStates, readStats } from './counters.js'
@@ -201,6 +201,19 @@ export class RedisRun implements PipelineRun {
       ids.push(explicitId ?? '')
       texts.push(text)
     }
+    let length = 0
+    try {
+      length = await this.send(keys, rejected, ids, texts)
+    } catch (error) {
+      // Redis refused (NOPERM, WRONGPASS, OOM, gone): one line naming the masked URL.
+      throw redisFailure(this.redis, error, `queueing records for pipeline '${compiled.app}.${compiled.name}'`)
+    }
+    if (tooLarge) throw tooLarge
+    return length
+  }
+
+  /** Dead-letters the rejected records and queues the encoded ones; returns the stream length. */
+  private async send(keys: PipelineKeys, rejected: DeadLetter[], ids: readonly string[], texts: readonly string[]): Promise<number> {
     if (rejected.length) await this.reject(keys, rejected)
     let length = 0
     if (texts.length) {
@@ -221,7 +234,6 @@ export class RedisRun implements PipelineRun {
         ]
       }
     }
-    if (tooLarge) throw tooLarge
     return length
   }
 
