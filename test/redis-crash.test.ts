@@ -3,22 +3,14 @@
 // must reach the sink; duplicates are bounded by what the killed workers held in flight.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, loadEngine, startRun } from '../src/runtime/index.js'
+import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
+import { REDIS_ENGINES } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 import { inFlight, killWorker, startWorker, type WorkerProcess } from './support/worker-processes.js'
 
 const RECORDS = 10_000
 const KILLS = 3
-const loadable: ('redis' | 'bullmq')[] = []
-for (const name of ['redis', 'bullmq'] as const)
-  if (
-    await loadEngine(name).then(
-      () => true,
-      () => false,
-    )
-  )
-    loadable.push(name)
 
 const prefixes: string[] = []
 afterAll(async () => {
@@ -28,7 +20,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-describe.each(loadable)('crash: SIGKILLed workers on %s', (engine) => {
+describe.each(REDIS_ENGINES)('crash: SIGKILLed workers on %s', (engine) => {
   it(`delivers all ${RECORDS} ids through a 3-stage pipeline while a worker is killed ${KILLS} times`, { timeout: 120_000 }, async () => {
     const url = await redisUrl()
     const prefix = uniquePrefix(`crash-${engine}`)

@@ -2,21 +2,13 @@
 // the work (each does a fair part) and the output is complete.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, loadEngine, startRun } from '../src/runtime/index.js'
+import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
+import { REDIS_ENGINES } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 import { killWorker, startWorker } from './support/worker-processes.js'
 
 const RECORDS = 2_000
-const loadable: ('redis' | 'bullmq')[] = []
-for (const name of ['redis', 'bullmq'] as const)
-  if (
-    await loadEngine(name).then(
-      () => true,
-      () => false,
-    )
-  )
-    loadable.push(name)
 
 const prefixes: string[] = []
 afterAll(async () => {
@@ -24,7 +16,7 @@ afterAll(async () => {
   for (const prefix of prefixes) await deletePrefix(url, prefix)
 })
 
-describe.each(loadable)('scale-out on %s', (engine) => {
+describe.each(REDIS_ENGINES)('scale-out on %s', (engine) => {
   it('shares the work between two worker processes and completes the output', { timeout: 60_000 }, async () => {
     const url = await redisUrl()
     const prefix = uniquePrefix(`scale-${engine}`)

@@ -3,22 +3,14 @@
 // timeout, and a later worker finishes the rest with nothing lost and nothing duplicated.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, loadEngine, startRun } from '../src/runtime/index.js'
+import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
+import { REDIS_ENGINES } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 import { inFlight, killWorker, startWorker } from './support/worker-processes.js'
 
 const RECORDS = 1_000
 const SHUTDOWN_TIMEOUT_MS = 5_000
-const loadable: ('redis' | 'bullmq')[] = []
-for (const name of ['redis', 'bullmq'] as const)
-  if (
-    await loadEngine(name).then(
-      () => true,
-      () => false,
-    )
-  )
-    loadable.push(name)
 
 const prefixes: string[] = []
 afterAll(async () => {
@@ -28,7 +20,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-describe.each(loadable)('SIGTERM on %s', (engine) => {
+describe.each(REDIS_ENGINES)('SIGTERM on %s', (engine) => {
   it('finishes in-flight records, loses none and exits within its timeout', { timeout: 60_000 }, async () => {
     const url = await redisUrl()
     const prefix = uniquePrefix(`sigterm-${engine}`)

@@ -1,5 +1,5 @@
-// The engines a cross-engine test runs: memory always, redis and bullmq when they load. Each Redis
-// engine gets its own key prefix, deleted by `cleanup`.
+// The engines a cross-engine test runs: memory, redis and bullmq, all three always (an engine that
+// fails to load fails the test, never skips it). Each Redis engine gets its own key prefix, deleted by `cleanup`.
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -14,18 +14,17 @@ export interface TestEngine {
   cleanup(): Promise<void>
 }
 
-/** Memory, redis and bullmq (each when `loadEngine` gives it), ready to start runs. */
+/** The Redis engines, for tests that run real worker processes on each. */
+export const REDIS_ENGINES = ['redis', 'bullmq'] as const
+
+/** Memory, redis and bullmq, ready to start runs. */
 export async function availableEngines(tag: string): Promise<TestEngine[]> {
   const engines: TestEngine[] = [
     { name: 'memory', start: (pipelines, options) => startRun('memory', pipelines, options), cleanup: async () => {} },
   ]
   const url = await redisUrl()
-  for (const name of ['redis', 'bullmq'] as const) {
-    try {
-      await loadEngine(name)
-    } catch {
-      continue // not built yet
-    }
+  for (const name of REDIS_ENGINES) {
+    await loadEngine(name)
     const prefix = uniquePrefix(`${tag}-${name}`)
     engines.push({
       name,
