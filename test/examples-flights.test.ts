@@ -1,13 +1,12 @@
 // The flights example (issue 8) on memory and on the redis engine with its generated worker in a
 // separate process: row counts in and out, and aggregates recomputed here from the raw JSON.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cleanFlights } from '../examples/flights/app.js'
 import { runFlights } from '../examples/flights/run.js'
 import { runPipeline } from '../src/runtime/index.js'
-import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
+import { exampleWorkspace } from './support/example-workspace.js'
 
 interface Raw {
   date: string
@@ -18,16 +17,7 @@ interface Raw {
 }
 const RAW = JSON.parse(readFileSync(path.join(import.meta.dirname, '../node_modules/vega-datasets/data/flights-20k.json'), 'utf8')) as Raw[]
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'stairs-flights-'))
-let url = ''
-const prefixes: string[] = []
-beforeAll(async () => {
-  url = await redisUrl()
-})
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(url, prefix)
-  rmSync(dir, { recursive: true, force: true })
-})
+const workspace = exampleWorkspace('flights')
 
 /** Flights, mean delay and late share of the raw rows matching `pick`, computed without the example's code. */
 function expected(rows: readonly Raw[], pick: (row: Raw) => boolean) {
@@ -75,7 +65,7 @@ function checkAggregates(files: Awaited<ReturnType<typeof runFlights>>['files'],
 
 describe('flights example', () => {
   it('memory: all 20,000 rows in and out, aggregates match the raw data', async () => {
-    const result = await runFlights({ engine: 'memory', outDir: path.join(dir, 'memory') })
+    const result = await runFlights({ engine: 'memory', outDir: workspace.out('memory') })
     expect(result.rowsIn).toBe(20_000)
     expect(result.rowsOut).toBe(20_000)
     expect(result.stats.counters).toMatchObject({ in: 20_000, out: 20_000, filtered: 0, deadLettered: 0 })
@@ -97,12 +87,11 @@ describe('flights example', () => {
   })
 
   it('redis: the generated worker in its own process, 5,000 rows', async () => {
-    const prefix = uniquePrefix('ex-flights')
-    prefixes.push(prefix)
+    const redis = await workspace.redis('ex-flights')
     const result = await runFlights({
       engine: 'redis',
-      redis: { url, prefix },
-      outDir: path.join(dir, 'redis'),
+      redis,
+      outDir: workspace.out('redis'),
       producerArgs: ['rows=5000'],
     })
     expect(result.rowsIn).toBe(5000)

@@ -1,22 +1,11 @@
 // The hacker-news example (issue 8): the exact CSV rows and stats of the shipped sample, on memory
 // and on the redis engine with the generated worker in its own process.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
 import { type HackerNewsResult, runHackerNews } from '../examples/hacker-news/run.js'
-import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
+import { exampleWorkspace } from './support/example-workspace.js'
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'stairs-hn-'))
-let url = ''
-const prefixes: string[] = []
-beforeAll(async () => {
-  url = await redisUrl()
-})
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(url, prefix)
-  rmSync(dir, { recursive: true, force: true })
-})
+const workspace = exampleWorkspace('hn')
 
 // Kept: comments of 5+ words (stop words removed) that say "python". Dropped: 1002 and 1014
 // (stories), 1008 (a job), 1003, 1011 and 1019 (too short), 1004, 1009 and 1015 (off topic).
@@ -62,12 +51,11 @@ function check(result: HackerNewsResult) {
 
 describe('hacker-news example', () => {
   it('memory: the exact CSV rows and stats', async () => {
-    check(await runHackerNews({ engine: 'memory', outDir: path.join(dir, 'memory') }))
+    check(await runHackerNews({ engine: 'memory', outDir: workspace.out('memory') }))
   })
 
   it('redis: the same CSV rows and stats with the generated worker in its own process', async () => {
-    const prefix = uniquePrefix('ex-hn')
-    prefixes.push(prefix)
-    check(await runHackerNews({ engine: 'redis', redis: { url, prefix }, outDir: path.join(dir, 'redis') }))
+    const redis = await workspace.redis('ex-hn')
+    check(await runHackerNews({ engine: 'redis', redis, outDir: workspace.out('redis') }))
   }, 60_000)
 })

@@ -1,27 +1,13 @@
-// The spam classifier example (issue 8): held-out accuracy >= 0.9 on memory and on the redis
-// engine (generated workers in their own processes); the cleanup Flow swapped through config.
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { cleanText } from '../examples/spam/app.js'
 import { EmailCleanup } from '../examples/spam/cleanup.js'
 import { runSpam } from '../examples/spam/run.js'
 import { App } from '../src/index.js'
 import { runPipeline } from '../src/runtime/index.js'
-import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
+import { exampleWorkspace } from './support/example-workspace.js'
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'stairs-spam-'))
-let url = ''
-const prefixes: string[] = []
-beforeAll(async () => {
-  url = await redisUrl()
-})
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(url, prefix)
-  rmSync(dir, { recursive: true, force: true })
-})
+const workspace = exampleWorkspace('spam')
 
 const RAW = 'Received: from relay.example.org\nSubject: Cheap meds online\n\nBuy cheap pills now at http://pills.example.com, only $9.99!'
 
@@ -38,7 +24,7 @@ describe('spam example', () => {
   })
 
   it('memory: the whole corpus, held-out accuracy >= 0.9', async () => {
-    const result = await runSpam({ engine: 'memory', outDir: path.join(dir, 'memory') })
+    const result = await runSpam({ engine: 'memory', outDir: workspace.out('memory') })
     expect(result.emails).toBe(6046)
     expect(result.train + result.test).toBe(6046)
     expect(result.test).toBeGreaterThan(1000)
@@ -50,13 +36,12 @@ describe('spam example', () => {
   }, 60_000)
 
   it('redis: generated workers in their own processes, every 3rd email; same model as on memory', async () => {
-    const prefix = uniquePrefix('ex-spam')
-    prefixes.push(prefix)
-    const onRedis = await runSpam({ engine: 'redis', redis: { url, prefix }, outDir: path.join(dir, 'redis'), producerArgs: ['every=3'] })
+    const redis = await workspace.redis('ex-spam')
+    const onRedis = await runSpam({ engine: 'redis', redis, outDir: workspace.out('redis'), producerArgs: ['every=3'] })
     expect(onRedis.emails).toBe(2016)
     expect(onRedis.stats.counters).toMatchObject({ in: 2016, filtered: onRedis.test, deadLettered: 0 })
     expect(onRedis.testAccuracy).toBeGreaterThanOrEqual(0.9)
-    const onMemory = await runSpam({ engine: 'memory', outDir: path.join(dir, 'memory-3'), producerArgs: ['every=3'] })
+    const onMemory = await runSpam({ engine: 'memory', outDir: workspace.out('memory-3'), producerArgs: ['every=3'] })
     expect(onRedis.tokenRecords).toBe(onMemory.tokenRecords)
     expect(onRedis.testAccuracy).toBe(onMemory.testAccuracy)
   }, 60_000)
