@@ -1,12 +1,12 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
 import type { DeadLetter } from '../../runtime/engine-types.js'
-import { commandProject } from '../command-project.js'
 import { engineOption, positiveInt } from '../common-options.js'
-import { ENGINE_FLAG, engineFunction, openEngine, requireRedisEngine } from '../engine-access.js'
+import { ENGINE_FLAG, engineFunction } from '../engine-access.js'
 import { parseOptions } from '../options.js'
 import { createProgress } from '../progress.js'
-import { pipelineId, selectPipelines } from '../project-context.js'
+import { pipelineId } from '../project-context.js'
+import { openRedisCommand } from '../redis-command.js'
 
 const listSchema = z.object({ engine: engineOption, limit: positiveInt('limit').default(100), json: z.boolean().optional() })
 const replaySchema = z.object({ engine: engineOption, id: z.array(z.string().min(1)).optional() })
@@ -27,10 +27,7 @@ export function registerDlq(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ stairs dlq:list demo.word_count --limit 10\n')
     .action(async (selectors: string[], raw: unknown) => {
       const options = parseOptions(listSchema, raw)
-      const project = await commandProject()
-      const pipelines = selectPipelines(project, selectors)
-      const engine = await openEngine(project, options.engine)
-      const redis = requireRedisEngine(engine, 'dlq:list')
+      const { pipelines, engine, redis } = await openRedisCommand(selectors, options.engine, 'dlq:list')
       const list = engineFunction(engine, 'listDeadLetters', 'dlq:list')
       let count = 0
       for (const pipeline of pipelines) {
@@ -56,10 +53,7 @@ export function registerDlq(program: Command): void {
     )
     .action(async (selectors: string[], raw: unknown) => {
       const options = parseOptions(replaySchema, raw)
-      const project = await commandProject()
-      const pipelines = selectPipelines(project, selectors)
-      const engine = await openEngine(project, options.engine)
-      const redis = requireRedisEngine(engine, 'dlq:replay')
+      const { pipelines, engine, redis } = await openRedisCommand(selectors, options.engine, 'dlq:replay')
       const list = engineFunction(engine, 'listDeadLetters', 'dlq:replay')
       const replay = engineFunction(engine, 'replayDeadLetters', 'dlq:replay')
       const totals = await Promise.all(pipelines.map(async (p) => (await list([p], redis)).length))

@@ -1,12 +1,11 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { maskUrl } from '../../runtime/redis-connection.js'
-import { commandProject } from '../command-project.js'
 import { engineOption, positiveInt } from '../common-options.js'
-import { ENGINE_FLAG, engineFunction, openEngine, requireRedisEngine } from '../engine-access.js'
+import { ENGINE_FLAG, engineFunction } from '../engine-access.js'
 import { formatMonitor, formatStatus, monitorRows, sampleQueues } from '../inspect.js'
 import { parseOptions } from '../options.js'
-import { selectPipelines } from '../project-context.js'
+import { openRedisCommand } from '../redis-command.js'
 
 const statusSchema = z.object({ engine: engineOption, interval: positiveInt('interval').default(1000) })
 const monitorSchema = statusSchema.extend({ once: z.boolean().optional(), iterations: positiveInt('iterations').optional() })
@@ -27,10 +26,7 @@ export function registerInspect(program: Command): void {
     )
     .action(async (selectors: string[], raw: unknown) => {
       const options = parseOptions(statusSchema, raw)
-      const project = await commandProject()
-      const pipelines = selectPipelines(project, selectors)
-      const engine = await openEngine(project, options.engine)
-      const redis = requireRedisEngine(engine, 'inspect:status')
+      const { pipelines, engine, redis } = await openRedisCommand(selectors, options.engine, 'inspect:status')
       const queueStatus = engineFunction(engine, 'queueStatus', 'inspect:status')
       const before = await sampleQueues(queueStatus, pipelines, redis)
       await sleep(options.interval)
@@ -48,10 +44,7 @@ export function registerInspect(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ stairs inspect:monitor demo --iterations 10\n')
     .action(async (selectors: string[], raw: unknown) => {
       const options = parseOptions(monitorSchema, raw)
-      const project = await commandProject()
-      const pipelines = selectPipelines(project, selectors)
-      const engine = await openEngine(project, options.engine)
-      const redis = requireRedisEngine(engine, 'inspect:monitor')
+      const { pipelines, engine, redis } = await openRedisCommand(selectors, options.engine, 'inspect:monitor')
       const queueStatus = engineFunction(engine, 'queueStatus', 'inspect:monitor')
       const iterations = options.once ? 1 : (options.iterations ?? Number.POSITIVE_INFINITY)
       const tty = process.stdout.isTTY === true
