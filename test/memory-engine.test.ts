@@ -235,3 +235,27 @@ describe('merging records', () => {
     expect(Object.hasOwn(out as object, '__proto__')).toBe(true)
   })
 })
+
+describe('explicit message ids', () => {
+  it('drops a replayed id within the dedupe window and forgets ids older than it', async () => {
+    const app = new App('mem_dedupe')
+    const pl = app.pipeline('ids', { input: numbered }, (_p, r) => r.subscribeFunc(({ n }) => ({ seen: n })))
+    const outputs: object[] = []
+    const run = startMemoryRun([pl], { dedupeWindowMs: 50, onOutput: (_, record) => outputs.push(record) })
+    await run.push('ids', { n: 1 }, 'a')
+    await run.push('ids', { n: 1 }, 'a') // a replay within the window: dropped
+    await run.drain()
+    expect(outputs).toHaveLength(1)
+    expect((await run.stats())[0]?.counters.duplicates).toBe(1)
+    await sleep(80)
+    await run.push('ids', { n: 2 }, 'b') // forgets 'a' on the way
+    await run.push('ids', { n: 1 }, 'a') // outside the window: a new record
+    await run.drain()
+    await run.stop()
+    expect(outputs).toEqual([
+      { n: 1, seen: 1 },
+      { n: 2, seen: 2 },
+      { n: 1, seen: 1 },
+    ])
+  })
+})

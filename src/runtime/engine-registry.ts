@@ -39,7 +39,7 @@ export interface BullmqTuning {
 }
 
 export interface StreamsTuning {
-  /** Entries a worker reads per XREADGROUP (default 500). */
+  /** Records a worker takes per read, and the most a stream entry holds: records travel packed (default 500). */
   batchSize?: number
   /** How long an idle worker blocks on its stream before checking retries and reclaims (ms, default 200). */
   blockMs?: number

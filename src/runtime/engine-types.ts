@@ -58,6 +58,11 @@ export interface RunOptions {
   queueCapacity?: number
   /** Receives each record that reaches the end of a pipeline. */
   onOutput?: (pipeline: string, record: object, id: string) => void
+  /**
+   * Memory engine: how long an explicit message id is remembered to drop a replay (ms, default 1
+   * hour). The Redis engines set theirs in `streams` / `bullmq`.
+   */
+  dedupeWindowMs?: number
 }
 
 export interface PipelineRun {

@@ -1,11 +1,13 @@
+import { advanceHead, type HeadArray } from './head-array.js'
+
 /**
  * A FIFO between stages. `push` never fails; it returns a promise when the queue is at capacity,
  * resolved once it drains below it, so an awaiting producer slows to the consumer's pace.
  * `take` hands out batches to amortize the await per record.
  */
 export class BoundedQueue<T> {
-  private items: T[] = []
-  private head = 0
+  /** The queued items, taken from the head. */
+  private readonly buffer: HeadArray<T> = { items: [], head: 0 }
   private closed = false
   private takers: (() => void)[] = []
   private roomWaiters: (() => void)[] = []
@@ -16,12 +18,12 @@ export class BoundedQueue<T> {
   ) {}
 
   get size(): number {
-    return this.items.length - this.head
+    return this.buffer.items.length - this.buffer.head
   }
 
   /** Adds an item; the promise (if any) resolves when there is room again. */
   push(item: T): void | Promise<void> {
-    this.items.push(item)
+    this.buffer.items.push(item)
     // Wake one waiting taker, which takes when it resumes (a microtask later): by then a producer
     // running synchronously has usually pushed a whole batch, not one item.
     const wake = this.takers.shift()
@@ -48,16 +50,9 @@ export class BoundedQueue<T> {
   }
 
   private takeNow(max: number): T[] {
-    const end = Math.min(this.items.length, this.head + Math.min(max, this.batchSize))
-    const batch = this.items.slice(this.head, end)
-    this.head = end
-    if (this.head === this.items.length) {
-      this.items = []
-      this.head = 0
-    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
+    const end = Math.min(this.buffer.items.length, this.buffer.head + Math.min(max, this.batchSize))
+    const batch = this.buffer.items.slice(this.buffer.head, end)
+    advanceHead(this.buffer, end)
     if (this.roomWaiters.length && this.size < this.capacity) for (const wake of this.roomWaiters.splice(0)) wake()
     return batch
   }

@@ -25,8 +25,12 @@ interface Running {
   /** `pipeline/input`, how wire errors at the input name the stage. */
   readonly inputStage: string
   /** Message ids pushed with an explicit id (worker producers), to drop replayed duplicates. */
-  seen?: Set<string>
+  /** Explicit message ids pushed within the dedupe window, oldest first, with when they came. */
+  seen?: Map<string, number>
 }
+
+/** How long an explicit message id is remembered by default (as on the Redis engines). */
+const DEDUPE_WINDOW_MS = 3_600_000
 
 export class MemoryRun implements PipelineRun {
   private readonly running = new Map<string, Running>()
@@ -154,9 +158,17 @@ export class MemoryRun implements PipelineRun {
   }
 
   private isDuplicate(running: Running, id: string): boolean {
-    running.seen ??= new Set()
+    running.seen ??= new Map()
+    const now = Date.now()
+    // Ids older than the window are forgotten, oldest first (a Map keeps insertion order), so a
+    // long-running producer's ids do not pile up.
+    const oldest = now - (this.options.dedupeWindowMs ?? DEDUPE_WINDOW_MS)
+    for (const [seenId, at] of running.seen) {
+      if (at > oldest) break
+      running.seen.delete(seenId)
+    }
     if (!running.seen.has(id)) {
-      running.seen.add(id)
+      running.seen.set(id, now)
       return false
     }
     running.counters.duplicates = (running.counters.duplicates ?? 0) + 1
