@@ -7,6 +7,7 @@ import type { PipelineRun } from '../engine-types.js'
 import { isThenable } from '../node-ops.js'
 import type { RedisSettings } from '../redis-connection.js'
 import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
+import { ReadAhead, type ReadAheadOptions } from './read-ahead.js'
 import { openRedisConsumerQueue } from './redis-consumer-queue.js'
 
 /** Where a consumer's queue lives: Redis (the bullmq and redis engines), or a run (memory). */
@@ -48,17 +49,15 @@ export async function* consumeIter<I, O>(
   options: ConsumeOptions = {},
 ): AsyncGenerator<Awaited<O>> {
   expectKind(consumer, 'iter', 'consumeIter')
-  const reader = await openConsumerQueue(consumer, source)
-  let batch: QueuedRecord[] = []
+  const batches = new ReadAhead(await openConsumerQueue(consumer, source), readAheadOptions(options))
+  let batch: readonly QueuedRecord[] = []
   let done = 0
   try {
     while (!options.signal?.aborted) {
-      batch = await reader.read(options.batchSize ?? 100, blockFor(options))
+      const next = await batches.next()
+      if (!next) return
+      batch = next
       done = 0
-      if (batch.length === 0) {
-        if (options.stopWhenEmpty && (await reader.settledEmpty())) return
-        continue
-      }
       for (const { record } of batch) {
         // Only a promise is awaited here: a sync fn costs no extra microtask per record.
         const result = consumer.fn(record as I)
@@ -66,12 +65,12 @@ export async function* consumeIter<I, O>(
         done++
         yield value
       }
-      await reader.ack(batch)
+      batches.finish(batch)
       batch = []
     }
   } finally {
     // Stopped mid-batch (break, throw, signal): what the caller already received is acked.
-    await reader.ack(batch.slice(0, done)).finally(() => reader.close())
+    await batches.close(batch.slice(0, done))
   }
 }
 
@@ -87,15 +86,16 @@ export async function runStandaloneConsumer<I>(
 ): Promise<number> {
   expectKind(consumer, 'standalone', 'runStandaloneConsumer')
   const reader = await openConsumerQueue(consumer, source)
+  const batches = new ReadAhead(reader, readAheadOptions(options))
   let handled = 0
+  let batch: readonly QueuedRecord[] = []
+  let done = 0
   try {
     while (!options.signal?.aborted) {
-      const batch = await reader.read(options.batchSize ?? 100, blockFor(options))
-      if (batch.length === 0) {
-        if (options.stopWhenEmpty && (await reader.settledEmpty())) break
-        continue
-      }
-      let done = 0
+      const next = await batches.next()
+      if (!next) break
+      batch = next
+      done = 0
       try {
         for (const { record } of batch) {
           const result = consumer.fn(record as I)
@@ -103,25 +103,33 @@ export async function runStandaloneConsumer<I>(
           done++
         }
       } catch (error) {
-        await reader.ack(batch.slice(0, done))
-        const ref = batch[done]?.ref
         throw new StairsError(
           'STEP_FAILED',
-          `standalone consumer '${consumer.app}.${consumer.name}' failed on ${reader.where} entry ${ref}: ${errorMessage(error)}; the record stays queued`,
+          `standalone consumer '${consumer.app}.${consumer.name}' failed on ${reader.where} entry ${batch[done]?.ref}: ${errorMessage(error)}; the record stays queued`,
           { cause: error },
         )
       }
-      await reader.ack(batch)
-      handled += batch.length
+      batches.finish(batch)
+      batch = []
+      handled += done
       options.onProgress?.(handled)
     }
   } finally {
-    await reader.close()
+    // The records before a failed one are acked; the failed one and those after it stay queued.
+    await batches.close(batch.slice(0, done))
   }
   return handled
 }
 
-const blockFor = (options: ConsumeOptions): number => (options.stopWhenEmpty ? 100 : 1000)
+function readAheadOptions(options: ConsumeOptions): ReadAheadOptions {
+  return {
+    batchSize: options.batchSize ?? 100,
+    // Waiting for records: briefly when about to stop once empty, else long enough to idle cheaply.
+    idleBlockMs: options.stopWhenEmpty ? 100 : 1000,
+    stopWhenEmpty: options.stopWhenEmpty === true,
+    signal: options.signal,
+  }
+}
 
 function expectKind(consumer: ConsumerRef, kind: ConsumerRef['kind'], fn: string): void {
   if (consumer?.kind !== kind)

@@ -10,8 +10,11 @@ export interface QueuedRecord {
 export interface ConsumerQueueReader {
   /** The queue's name as a person reads it (the Redis key, or `memory:app.consumer`). */
   readonly where: string
-  /** Up to `max` records, oldest first; waits up to `blockMs` while the queue is empty ([] then). */
-  read(max: number, blockMs: number): Promise<QueuedRecord[]>
+  /**
+   * Up to `max` records, oldest first; waits up to `blockMs` while the queue is empty ([] then;
+   * 0 does not wait). Acknowledges `finished` first, in the same round trip on Redis.
+   */
+  read(max: number, blockMs: number, finished?: readonly QueuedRecord[]): Promise<QueuedRecord[]>
   /** The consumer finished these records: they leave the queue for good. */
   ack(records: readonly QueuedRecord[]): Promise<void>
   /** True when nothing is waiting and nothing upstream of this queue is still being processed (memory) or unread (Redis). */

@@ -2,7 +2,11 @@
 // Records are stored as JSON, as they would be in Redis, so what cannot cross the wire fails here too.
 import { StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
+import { advanceHead } from '../memory/head-array.js'
 import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
+
+/** How long an empty queue waits for an arrival before it may count as settled. */
+const SETTLE_GRACE_MS = 100
 
 interface Queue {
   items: string[]
@@ -44,7 +48,8 @@ export class MemoryConsumerQueues {
     queue.reading = true
     return {
       where,
-      read: async (max, blockMs) => {
+      read: async (max, blockMs, finished = []) => {
+        for (const { ref } of finished) queue.unacked.delete(ref)
         if (queue.items.length === queue.head && blockMs > 0) await this.arrival(queue, blockMs)
         const end = Math.min(queue.items.length, queue.head + max)
         const batch: QueuedRecord[] = []
@@ -54,20 +59,16 @@ export class MemoryConsumerQueues {
           queue.unacked.set(ref, json)
           batch.push({ ref, record: JSON.parse(json) })
         }
-        queue.head = end
-        if (queue.head === queue.items.length) {
-          queue.items = []
-          queue.head = 0
-        } else if (queue.head > 4096 && queue.head * 2 > queue.items.length) {
-          queue.items = queue.items.slice(queue.head)
-          queue.head = 0
-        }
+        advanceHead(queue, end)
         return batch
       },
       ack: async (records) => {
         for (const { ref } of records) queue.unacked.delete(ref)
       },
       settledEmpty: async () => {
+        // In one process the consumer often starts alongside its producer: a short wait for a
+        // first arrival keeps it from ending before the producer sent anything.
+        if (queue.items.length === queue.head) await this.arrival(queue, SETTLE_GRACE_MS)
         await this.drain()
         return queue.items.length === queue.head
       },

@@ -1,17 +1,22 @@
-// A consumer's queue on Redis: one stream per consumer, read through a consumer group and acked
-// (and deleted) only after the consumer returned, so a crash re-delivers instead of losing records.
-// One reader at a time holds a lock; on start it takes over what a dead reader left unacked.
+// A consumer's queue on Redis: one stream per consumer, read through a consumer group and
+// acknowledged only after the consumer returned, so a crash re-delivers instead of losing records.
+// One reader at a time holds a lock; on start it takes over what earlier readers left unacked.
+// Acknowledgements travel with the next read (one round trip, not two) and acknowledged entries
+// are trimmed off the stream's head in whole nodes instead of deleted one by one.
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
-import type { Redis } from 'ioredis'
-import { StairsError } from '../../errors.js'
+import type { ChainableCommander, Redis } from 'ioredis'
 import type { ConsumerRef } from '../../graph/nodes.js'
 import { DEFAULT_PREFIX, redisKeys } from '../keys.js'
+import { runScript } from '../redis/scripts.js'
 import { connectRedis, type RedisSettings } from '../redis-connection.js'
+import { recordsOf } from './consumer-entries.js'
+import { type ConsumerQueueLock, lockConsumerQueue } from './consumer-queue-lock.js'
 import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
+import { type StreamEntry, takeOverPending } from './consumer-takeover.js'
+import { ACK_AND_TRIM, FORGET_IDLE_READERS, QUEUE_LENGTH } from './redis-consumer-scripts.js'
 
 const GROUP = 'stairs'
-const LOCK_MS = 15_000
 
 /** StageContext.deliver for the Redis engines: appends the record to the consumer's stream. */
 export function redisConsumerDelivery(client: Redis, prefix = DEFAULT_PREFIX): (consumer: ConsumerRef, record: object) => Promise<void> {
@@ -20,9 +25,9 @@ export function redisConsumerDelivery(client: Redis, prefix = DEFAULT_PREFIX): (
   }
 }
 
-/** Records waiting in a consumer's Redis queue (delivered, not yet acked). */
+/** Records waiting in a consumer's Redis queue: delivered to it and not acknowledged yet. */
 export async function redisConsumerQueueLength(client: Redis, consumer: ConsumerRef, prefix = DEFAULT_PREFIX): Promise<number> {
-  return client.xlen(redisKeys.consumerQueue(prefix, consumer.app, consumer.name))
+  return (await runScript(client, QUEUE_LENGTH, [redisKeys.consumerQueue(prefix, consumer.app, consumer.name)], [GROUP])) as number
 }
 
 /** Opens a consumer's Redis queue as its only reader (fails clearly when another process reads it). */
@@ -32,77 +37,77 @@ export async function openRedisConsumerQueue(consumer: ConsumerRef, settings: Re
   const lockKey = redisKeys.consumerLock(prefix, consumer.app, consumer.name)
   const me = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
   const client = await connectRedis(settings, 'worker')
-  const locked = await client.set(lockKey, me, 'PX', LOCK_MS, 'NX')
-  if (locked !== 'OK') {
-    const holder = await client.get(lockKey)
-    client.disconnect()
-    throw new StairsError(
-      'ENGINE',
-      `consumer '${consumer.app}.${consumer.name}' is already read by ${holder ?? 'another process'} (lock ${lockKey}); one reader at a time (a reader that died releases it within ${LOCK_MS / 1000} s)`,
-    )
-  }
-  const renew = setInterval(() => void client.eval(RENEW, 1, lockKey, me, LOCK_MS).catch(() => {}), LOCK_MS / 3)
-  renew.unref()
+  let lock: ConsumerQueueLock
   try {
-    await client.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM')
+    lock = await lockConsumerQueue(client, lockKey, me, `${consumer.app}.${consumer.name}`)
   } catch (error) {
-    if (!/BUSYGROUP/.test(String(error))) throw error
+    client.disconnect()
+    throw error
   }
-  // The lock makes us the only reader: what earlier readers left unacked is ours to redo first.
-  let backlog = await takeOverPending(client, key, me)
+  let backlog: StreamEntry[]
+  try {
+    await client.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM').catch((error: unknown) => {
+      if (!/BUSYGROUP/.test(String(error))) throw error
+    })
+    // The lock makes us the only reader: what earlier readers left unacked is ours to redo first.
+    backlog = await takeOverPending(client, key, GROUP, me)
+    await runScript(client, FORGET_IDLE_READERS, [key], [GROUP, me])
+  } catch (error) {
+    await lock.release()
+    client.disconnect()
+    throw error
+  }
+  // A junk entry ends reading, but only after the records before it were handed out.
+  let junk: Error | undefined
 
-  const toRecords = (entries: [string, string[]][]): QueuedRecord[] =>
-    entries.map(([ref, fields]) => ({ ref, record: parseRecord(fields[1] as string, `${key} entry ${ref}`) }))
+  const ack = async (records: readonly QueuedRecord[]): Promise<void> => {
+    if (records.length) await runScript(client, ACK_AND_TRIM, [key], [GROUP, ...records.map((r) => r.ref)])
+  }
+  const toRecords = (entries: readonly StreamEntry[]): QueuedRecord[] => {
+    const { records, junk: found } = recordsOf(entries, key)
+    if (found && records.length === 0) throw found
+    junk = found
+    return records
+  }
   return {
     where: key,
-    read: async (max, blockMs) => {
+    read: async (max, blockMs, finished = []) => {
+      if (junk) throw junk
       if (backlog.length) {
+        await ack(finished)
         const batch = backlog.slice(0, max)
         backlog = backlog.slice(max)
         return toRecords(batch)
       }
       const args: (string | number)[] = ['GROUP', GROUP, me, 'COUNT', max]
       if (blockMs > 0) args.push('BLOCK', blockMs)
-      const reply = (await client.call('XREADGROUP', ...args, 'STREAMS', key, '>')) as [string, [string, string[]][]][] | null
-      return reply?.[0] ? toRecords(reply[0][1]) : []
+      const pipeline = client.pipeline()
+      if (finished.length) addAck(pipeline, key, finished)
+      pipeline.call('XREADGROUP', ...args, 'STREAMS', key, '>')
+      const replies = (await pipeline.exec()) ?? []
+      if (finished.length) await settleAck(replies[0], () => ack(finished))
+      const [error, reply] = replies[replies.length - 1] ?? [new Error('no reply to XREADGROUP')]
+      if (error) throw error
+      const streams = reply as [string, StreamEntry[]][] | null
+      return streams?.[0] ? toRecords(streams[0][1]) : []
     },
-    ack: async (records) => {
-      if (records.length === 0) return
-      const refs = records.map((r) => r.ref)
-      await client
-        .multi()
-        .xack(key, GROUP, ...refs)
-        .xdel(key, ...refs)
-        .exec()
-    },
-    settledEmpty: async () => backlog.length === 0 && (await client.xlen(key)) === 0,
+    ack,
+    settledEmpty: async () => backlog.length === 0 && (await runScript(client, QUEUE_LENGTH, [key], [GROUP])) === 0,
     close: async () => {
-      clearInterval(renew)
-      await client.eval(RELEASE, 1, lockKey, me).catch(() => {})
+      await lock.release()
       client.disconnect()
     },
   }
 }
 
-async function takeOverPending(client: Redis, key: string, me: string): Promise<[string, string[]][]> {
-  const taken: [string, string[]][] = []
-  let cursor = '0-0'
-  do {
-    const reply = (await client.call('XAUTOCLAIM', key, GROUP, me, 0, cursor, 'COUNT', 1000)) as [string, [string, string[] | null][]]
-    cursor = reply[0]
-    for (const [id, fields] of reply[1]) if (fields) taken.push([id, fields])
-  } while (cursor !== '0-0')
-  return taken
+function addAck(pipeline: ChainableCommander, key: string, records: readonly QueuedRecord[]): void {
+  pipeline.evalsha(ACK_AND_TRIM.sha, 1, key, GROUP, ...records.map((r) => r.ref))
 }
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
-
-function parseRecord(text: string, where: string): object {
-  try {
-    // Own `__proto__` keys are dropped: user code may copy records with Object.assign.
-    const value: unknown = text.includes('"__proto__"') ? JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v)) : JSON.parse(text)
-    if (typeof value === 'object' && value !== null) return value
-  } catch {}
-  throw new StairsError('ENVELOPE', `${where}: not a JSON record: ${text.slice(0, 80)}`)
+/** An ack sent in a pipeline failed only if Redis did not know the script yet: run it again, loading it. */
+async function settleAck(reply: [Error | null, unknown] | undefined, again: () => Promise<void>): Promise<void> {
+  const error = reply?.[0]
+  if (!error) return
+  if (!error.message.startsWith('NOSCRIPT')) throw error
+  await again()
 }
