@@ -48,6 +48,27 @@ const poison = app.pipeline('poison', { input: numbers }, (_p, r) =>
   ),
 )
 
+const big = app.pipeline('big', { input: z.object({ n: z.number(), pad: z.string() }) }, (_p, r) =>
+  r
+    .subscribeFunc(({ pad }) => ({ len: pad.length }), { name: 'measure', asWorker: true })
+    .subscribeFunc(({ pad, len }) => ({ intact: pad.length === len }), { name: 'check', asWorker: true }),
+)
+
+const audit = app.standaloneConsumer('audit', (_record: { n: number }) => {})
+const audited = app.pipeline('audited', { input: numbers }, (_p, r) =>
+  r.subscribeConsumer(audit).subscribeFunc(
+    ({ n }) => {
+      if (n === 13) throw new Error('thirteen is unlucky')
+      return { ok: true }
+    },
+    { name: 'after_audit', retry: { attempts: 3, backoffMs: 5 } },
+  ),
+)
+const lateAudit = app.standaloneConsumer('late_audit', (_record: { n: number; m: number }) => {})
+const lateAudited = app.pipeline('late_audited', { input: numbers }, (_p, r) =>
+  r.subscribeFunc(async ({ n }) => ({ m: await Promise.resolve(n + 1) }), { name: 'wait', asWorker: true }).subscribeConsumer(lateAudit),
+)
+
 const loose = app.pipeline('loose', { input: z.looseObject({ n: z.number() }) }, (_p, r) =>
   r.subscribeFunc((record) => ({ keys: Object.keys(record).join(',') }), { name: 'keys', asWorker: true }),
 )
@@ -88,6 +109,16 @@ describe('redis engine', () => {
     expect(status?.map((s) => s.queue)).toEqual(['redis_engine.chain.input', 'redis_engine.chain.copies'])
     expect(status?.every((s) => s.waiting === 0 && s.inFlight === 0)).toBe(true)
     await run.stop()
+  })
+
+  it('stops at once while its workers wait on an empty stream, instead of after their block time', async () => {
+    const { run } = await start([chain], { streams: { blockMs: 60_000, reclaimIdleMs: 300_000 }, shutdownTimeoutMs: 60_000 })
+    await run.feed('redis_engine.chain', [{ n: 1 }])
+    await run.drain()
+    const started = Date.now()
+    await run.stop()
+    // Without CLIENT UNBLOCK, stop would wait for the blocked XREADGROUPs: a full minute.
+    expect(Date.now() - started).toBeLessThan(30_000)
   })
 
   it('drops a replayed explicit id within the dedupe window', async () => {
@@ -178,7 +209,9 @@ describe('redis engine', () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)
     const producer = await engine.startRun([chain], { redis: { url, prefix }, workers: false })
-    await producer.feed('chain', [{ n: 1 }, { n: 2 }])
+    // Pushed one by one: one record per stream entry.
+    await producer.push('chain', { n: 1 })
+    await producer.push('chain', { n: 2 })
     const stream = redisKeys.stageStream(prefix, 'redis_engine', 'chain', 'input')
     // A consumer that takes the entries and dies: one entry is taken twice more (three deliveries).
     await client.xreadgroup('GROUP', 'stairs', 'dead:1:1', 'COUNT', 10, 'STREAMS', stream, '>')
@@ -192,6 +225,103 @@ describe('redis engine', () => {
     const letters = await run.deadLetters()
     expect(letters).toHaveLength(1)
     expect(letters[0]?.error.message).toMatch(/delivered 4 times without an ack/)
+  })
+
+  it('packs fed records into shared entries, and splits an entry a dead consumer left so each record goes on alone', async () => {
+    const prefix = uniquePrefix('redis-engine')
+    prefixes.push(prefix)
+    const producer = await engine.startRun([chain], { redis: { url, prefix }, workers: false })
+    await producer.feed('chain', [{ n: 1 }, { n: 2 }, { n: 4 }])
+    const stream = redisKeys.stageStream(prefix, 'redis_engine', 'chain', 'input')
+    const entries = (await client.xrange(stream, '-', '+')) as [string, string[]][]
+    expect(entries).toHaveLength(1)
+    expect(entries[0]?.[1][1]?.split('\n')).toHaveLength(3)
+    expect(await producer.waiting('chain')).toBe(3) // records, not entries
+    await client.xreadgroup('GROUP', 'stairs', 'dead:1:1', 'COUNT', 10, 'STREAMS', stream, '>')
+    await producer.stop()
+    const { run, outputs } = await start([chain], { redis: { url, prefix }, streams: { blockMs: 20, reclaimIdleMs: 50 } })
+    await finish(run)
+    expect(outputs).toHaveLength(4) // n=1 fans out to two copies; n=2 and n=4 to one each
+    expect(outputs).toEqual(expect.arrayContaining([{ n: 4, doubled: 8, copy: 1 }]))
+    const [stats] = await run.stats()
+    expect(stats?.stages[0]?.counters).toMatchObject({ added: 3, processed: 3, deadLettered: 0 })
+    // The reclaimed entry was put back as three entries of one record each, then processed.
+    const trail = (await client.xinfo('STREAM', stream)) as unknown[]
+    expect(trail[trail.indexOf('entries-added') + 1]).toBe(4)
+  })
+
+  it('keeps stream entries near 1 MB when records are large, at the producer and between stages', async () => {
+    const prefix = uniquePrefix('redis-engine')
+    prefixes.push(prefix)
+    const redis = { url, prefix }
+    const inputs = Array.from({ length: 10 }, (_, n) => ({ n, pad: String(n).repeat(300_000) }))
+    const producer = await engine.startRun([big], { redis, workers: false })
+    await producer.feed('big', inputs)
+    const entrySizes = async (stage: string) =>
+      ((await client.xrange(redisKeys.stageStream(prefix, 'redis_engine', 'big', stage), '-', '+')) as [string, string[]][]).map(
+        ([, fields]) => ({ records: (fields[1] ?? '').split('\n').length, bytes: (fields[1] ?? '').length }),
+      )
+    const fed = await entrySizes('input')
+    expect(fed.reduce((sum, e) => sum + e.records, 0)).toBe(10)
+    expect(fed.length).toBeGreaterThanOrEqual(4) // about 3 records of 300 kB to a 1 MB entry
+    expect(Math.max(...fed.map((e) => e.bytes))).toBeLessThanOrEqual(1024 * 1024)
+    const first = await engine.startRun([big], { redis, workers: { stages: ['big/input'] }, streams: { blockMs: 20 } })
+    const deadline = Date.now() + 10_000
+    while ((await producer.waiting('big')) > 0 || (await entrySizes('check')).reduce((sum, e) => sum + e.records, 0) < 10) {
+      if (Date.now() > deadline) throw new Error('the first stage did not forward the 10 records')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const forwarded = await entrySizes('check')
+    expect(forwarded.length).toBeGreaterThanOrEqual(4)
+    expect(Math.max(...forwarded.map((e) => e.bytes))).toBeLessThanOrEqual(1024 * 1024)
+    const outputs: object[] = []
+    const second = await engine.startRun([big], {
+      redis,
+      workers: { stages: ['big/check'] },
+      streams: { blockMs: 20 },
+      onOutput: (_pipeline, record) => outputs.push(record),
+    })
+    await second.drain()
+    expect(outputs.map((o) => (o as { intact: boolean }).intact)).toEqual(Array(10).fill(true))
+    await Promise.all([producer.stop(), first.stop(), second.stop()])
+  })
+
+  it('delivers to consumer streams with the batch, nothing from a failed record, and after an await too', async () => {
+    const { run, prefix } = await start([audited, lateAudited])
+    const inputs = Array.from({ length: 40 }, (_, n) => ({ n }))
+    await run.feed('audited', inputs)
+    await run.feed('late_audited', inputs)
+    await finish(run)
+    const delivered = async (name: string) =>
+      ((await client.xrange(redisKeys.consumerQueue(prefix, 'redis_engine', name), '-', '+')) as [string, string[]][]).map(
+        ([, fields]) => JSON.parse(fields[1] as string) as { n: number; m?: number },
+      )
+    // 13 failed three times and was dead-lettered: its deliveries went with it, every time.
+    const audits = (await delivered('audit')).map(({ n }) => n).sort((a, b) => a - b)
+    expect(audits).toEqual(inputs.map(({ n }) => n).filter((n) => n !== 13))
+    expect((await run.deadLetters()).map((letter) => letter.id)).toHaveLength(1)
+    // Delivered after an await (outside the batch's synchronous run): written at once, none lost.
+    const late = await delivered('late_audit')
+    expect(late.map(({ n, m }) => (m ?? 0) - n)).toEqual(Array(40).fill(1))
+  })
+
+  it('commits a read that brings more than batchSize records in slices, delivering every output once', async () => {
+    const { run, outputs } = await start([loose], { streams: { blockMs: 20, reclaimIdleMs: 300, batchSize: 10 } })
+    // Single-record entries first: the worker learns to ask for up to 10 entries per read...
+    for (let n = 0; n < 12; n++) await run.push('loose', { n })
+    await run.drain()
+    // ...then full entries of 10 records: one read can bring up to 100 records.
+    await run.feed(
+      'loose',
+      Array.from({ length: 200 }, (_, n) => ({ n: 100 + n })),
+    )
+    await run.drain()
+    const [stats] = await run.stats()
+    await run.stop()
+    expect(stats?.counters).toMatchObject({ in: 212, out: 212 })
+    expect(stats?.stages.map((stage) => stage.counters.processed)).toEqual([212])
+    expect(outputs).toHaveLength(212)
+    expect(new Set(outputs.map((o) => JSON.stringify(o))).size).toBe(212)
   })
 
   it('runs only the named stages when asked, so stages can live in different processes', async () => {

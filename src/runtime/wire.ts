@@ -24,12 +24,17 @@ export function encodeEnvelope(id: string, data: readonly unknown[], stopped: re
   return JSON.stringify(stopped?.length ? { i: id, d: data, z: stopped } : { i: id, d: data })
 }
 
-export function decodeEnvelope(text: string): Envelope {
+/**
+ * Parses an envelope without trusting it. `mayHoldProto: false` says the caller already looked
+ * for `"__proto__"` in a larger text holding this one (a packed stream entry): one scan per entry
+ * instead of one per record.
+ */
+export function decodeEnvelope(text: string, mayHoldProto = true): Envelope {
   let parsed: unknown
   try {
     // A `__proto__` key is harmless as an own property, but user code may copy it with
     // Object.assign; strip it where it appears (rare, so the fast path stays fast).
-    parsed = text.includes('"__proto__"') ? JSON.parse(text, dropProtoKeys) : JSON.parse(text)
+    parsed = mayHoldProto && text.includes('"__proto__"') ? JSON.parse(text, dropProtoKeys) : JSON.parse(text)
   } catch (error) {
     throw new EnvelopeError(`not a stairs envelope (invalid JSON: ${(error as Error).message})`)
   }

@@ -64,8 +64,8 @@ export async function killWorker(worker: WorkerProcess): Promise<void> {
 export const crashStages = (): string[] => planPipeline(crashPipeline.graph()).stages.map((s) => s.id)
 
 /**
- * Records Redis holds as taken and not acknowledged: on `redis`, the pending entries of the
- * consumers of process `pid` (all consumers when no pid); on `bullmq`, the active jobs of every
+ * Records Redis holds as taken and not acknowledged: on `redis`, the records in the pending
+ * entries of the consumers of process `pid` (all consumers when no pid); on `bullmq`, the active jobs of every
  * stage queue (BullMQ does not say which worker holds a job, so this bounds from above).
  */
 export async function inFlight(engine: EngineName, url: string, prefix: string, pid?: number): Promise<number> {
@@ -80,7 +80,8 @@ export async function inFlight(engine: EngineName, url: string, prefix: string, 
           const info = Object.fromEntries(
             fields.map((v, i, all) => (i % 2 ? undefined : [v, all[i + 1]])).filter(Boolean) as [string, unknown][],
           )
-          if (pid === undefined || String(info.name).split(':')[1] === String(pid)) total += Number(info.pending)
+          if (pid === undefined || String(info.name).split(':')[1] === String(pid))
+            total += await pendingRecords(client, stream, String(info.name))
         }
       } else {
         total += await client.llen(`${redisKeys.bullmqPrefix(prefix, 'crash', 'ids')}:${bullmqQueueName('ids', stage)}:active`)
@@ -90,4 +91,17 @@ export async function inFlight(engine: EngineName, url: string, prefix: string, 
   } finally {
     client.disconnect()
   }
+}
+
+/** Records held by one consumer: its pending entries, each holding one envelope per line. */
+async function pendingRecords(client: Redis, stream: string, consumer: string): Promise<number> {
+  const pending = (await client.xpending(stream, 'stairs', '-', '+', 1_000_000, consumer)) as [string, string, number, number][]
+  let records = 0
+  for (const [id] of pending) {
+    const [entry] = (await client.xrange(stream, id, id)) as [string, string[]][]
+    const fields = entry?.[1] ?? []
+    const text = fields[fields.indexOf('e') + 1]
+    records += text === undefined || fields.indexOf('e') < 0 ? 1 : text.split('\n').length
+  }
+  return records
 }

@@ -6,9 +6,9 @@ import { runScript, STAGE_STATE } from './scripts.js'
 import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
 
 export interface StageState {
-  /** Entries not yet delivered to any worker. */
+  /** Records not yet delivered to any worker. */
   readonly waiting: number
-  /** Entries delivered and not yet acknowledged. */
+  /** Records delivered and not yet acknowledged. */
   readonly inFlight: number
   /** Failed records waiting for their retry. */
   readonly scheduled: number
@@ -17,23 +17,22 @@ export interface StageState {
 }
 
 /**
- * Reads each stage's state. Acknowledged entries are trimmed lazily, so the stream length is not
- * the backlog: the group's lag is (or, when Redis cannot tell, the length minus pending).
+ * Reads each stage's state. Whether anything is left is read off the stream itself (exact); how
+ * many records, off the stage's counters (an entry can hold many records).
  */
 export async function readStageStates(client: Redis, stages: readonly StageKeys[]): Promise<StageState[]> {
   return Promise.all(
     stages.map(async (stage) => {
-      const [undelivered, pending, lag, length, scheduled] = (await runScript(
+      const [undelivered, pending, , scheduled, queued, taken] = (await runScript(
         client,
         STAGE_STATE,
-        [stage.stream, stage.retries],
+        [stage.stream, stage.retries, stage.counters],
         [GROUP],
-      )) as number[]
-      const waiting = (lag as number) >= 0 ? (lag as number) : Math.max(0, (length as number) - (pending as number))
+      )) as number[] as [number, number, number, number, number, number]
       return {
-        waiting: undelivered ? Math.max(1, waiting) : 0,
-        inFlight: pending as number,
-        scheduled: scheduled as number,
+        waiting: undelivered ? Math.max(1, queued - taken) : 0,
+        inFlight: pending ? Math.max(pending, taken) : 0,
+        scheduled,
         drained: !undelivered && !pending && !scheduled,
       }
     }),

@@ -3,22 +3,20 @@
 import { hostname } from 'node:os'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
-import { InputError, StairsError } from '../../errors.js'
+import { StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../compiled-pipeline.js'
-import { redisConsumerDelivery } from '../consumers/redis-consumer-queue.js'
 import type { EngineRunOptions } from '../engine-registry.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../engine-types.js'
-import { describeError } from '../memory/stage-worker.js'
 import type { StageContext } from '../node-ops.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-connection.js'
-import { encodeEnvelope } from '../wire.js'
+import { ConsumerOutbox } from './consumer-outbox.js'
 import { checkContracts } from './contracts.js'
 import { readStageStates, readStats } from './counters.js'
 import { readDeadLetters } from './dead-letter-queue.js'
+import { encodeInputs, queueInputs, rejectInputs } from './input-queue.js'
 import { RetryPromoter } from './retry-promoter.js'
-import { PUSH, PUSH_PACKED, runScript } from './scripts.js'
-import { checkRecordSize, resolveSettings, type StreamsSettings } from './settings.js'
+import { resolveSettings, type StreamsSettings } from './settings.js'
 import { type PipelineKeys, pipelineKeys } from './stream-layout.js'
 import { StreamStageWorker } from './stream-stage-worker.js'
 import { ensureGroup } from './worker-support.js'
@@ -59,7 +57,8 @@ export class RedisRun implements PipelineRun {
   private readonly runTag = Math.random().toString(36).slice(2, 8)
   private sequence = 0
   private stopped = false
-  private delivery: StageContext['deliver'] | undefined
+  /** Where stage workers' deliveries to consumers go (their own streams); set with the workers. */
+  private outbox: ConsumerOutbox | undefined
 
   private constructor(
     private readonly settings: StreamsSettings,
@@ -87,10 +86,10 @@ export class RedisRun implements PipelineRun {
     return run
   }
 
-  /** StageContext.deliver: appends the record to the consumer's own stream (consumers/redis-consumer-queue.ts). */
+  /** StageContext.deliver: the record goes to the consumer's own stream (consumer-outbox.ts). */
   private deliverToConsumer(consumer: ConsumerRef, record: object): void | Promise<void> {
-    this.delivery ??= redisConsumerDelivery(this.writer ?? this.producer, this.settings.prefix)
-    return this.delivery(consumer, record)
+    this.outbox ??= new ConsumerOutbox(this.writer ?? this.producer, this.settings.prefix)
+    return this.outbox.deliver(consumer, record)
   }
 
   private async startWorkers(options: EngineRunOptions): Promise<void> {
@@ -103,6 +102,8 @@ export class RedisRun implements PipelineRun {
     if (!owned.length) return
     const writer = await connectRedis(this.redis, 'worker')
     this.writer = writer
+    const outbox = new ConsumerOutbox(writer, this.settings.prefix)
+    this.outbox = outbox
     if (options.contracts) {
       const apps = new Set(owned.map(({ running }) => running.compiled.app))
       const ownedQueues = new Set(owned.map(({ running, index }) => running.keys.stages[index]?.queue))
@@ -129,6 +130,7 @@ export class RedisRun implements PipelineRun {
           retry,
           this.settings,
           options.onOutput,
+          outbox,
         )
         this.workers.push(worker)
       }
@@ -172,80 +174,25 @@ export class RedisRun implements PipelineRun {
     return count
   }
 
-  /** Validates, encodes and enqueues records in one script call; returns the stream length. */
+  /** Validates, encodes and enqueues records in one script call; returns the records queued at the stage. */
   private async enqueue(running: Running, records: readonly (readonly [unknown, string | undefined])[]): Promise<number> {
     if (this.stopped) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const { compiled, keys } = running
-    const ids: string[] = []
-    const texts: string[] = []
-    const rejected: DeadLetter[] = []
-    const where = `pipeline '${compiled.app}.${compiled.name}', input`
-    let tooLarge: unknown
-    for (const [record, explicitId] of records) {
-      const id = explicitId ?? `${this.runTag}-${++this.sequence}`
-      const checked = compiled.validate(record)
-      let text: string
-      try {
-        if (!checked.ok) throw new InputError(checked.message)
-        text = encodeEnvelope(id, [checked.record], undefined, `${compiled.name}/input`)
-      } catch (error) {
-        rejected.push(letter(compiled, id, error, record))
-        continue
-      }
-      try {
-        checkRecordSize(text, this.settings.maxRecordBytes, where)
-      } catch (error) {
-        tooLarge = error // refused: the records before it are still queued, then the caller hears why
-        break
-      }
-      ids.push(explicitId ?? '')
-      texts.push(text)
-    }
-    let length = 0
+    const { ids, texts, rejected, tooLarge } = encodeInputs(compiled, records, this.nextId, this.settings.maxRecordBytes)
+    let queued = 0
     try {
-      length = await this.send(keys, rejected, ids, texts)
+      const client = await this.producerClient()
+      if (rejected.length) await rejectInputs(client, keys, rejected)
+      if (texts.length) queued = await queueInputs(client, keys, this.settings, ids, texts)
     } catch (error) {
       // Redis refused (NOPERM, WRONGPASS, OOM, gone): one line naming the masked URL.
       throw redisFailure(this.redis, error, `queueing records for pipeline '${compiled.app}.${compiled.name}'`)
     }
     if (tooLarge) throw tooLarge
-    return length
+    return queued
   }
 
-  /** Dead-letters the rejected records and queues the encoded ones; returns the stream length. */
-  private async send(keys: PipelineKeys, rejected: DeadLetter[], ids: readonly string[], texts: readonly string[]): Promise<number> {
-    if (rejected.length) await this.reject(keys, rejected)
-    let length = 0
-    if (texts.length) {
-      const first = keys.stages[0] as PipelineKeys['stages'][number]
-      const rate = first.rate(Math.floor(Date.now() / 1000))
-      const client = await this.producerClient()
-      if (ids.every((id) => id === '')) {
-        // No ids to deduplicate: the envelopes go packed in one argument (JSON has no raw newline).
-        length = (await runScript(client, PUSH_PACKED, [first.stream, keys.counters, first.counters, rate], [texts.join('\n')])) as number
-      } else {
-        const args: (string | number)[] = [this.settings.dedupeWindowMs, Date.now()]
-        texts.forEach((text, i) => {
-          args.push(ids[i] as string, text)
-        })
-        ;[length] = (await runScript(client, PUSH, [first.stream, keys.seen, keys.counters, first.counters, rate], args)) as [
-          number,
-          number,
-        ]
-      }
-    }
-    return length
-  }
-
-  private async reject(keys: PipelineKeys, letters: DeadLetter[]): Promise<void> {
-    const client = await this.producerClient()
-    await client
-      .multi()
-      .rpush(keys.deadLetters, ...letters.map((l) => JSON.stringify(l)))
-      .hincrby(keys.counters, 'rejected', letters.length)
-      .hincrby(keys.counters, 'deadLettered', letters.length)
-      .exec()
-  }
+  private readonly nextId = (): string => `${this.runTag}-${++this.sequence}`
 
   /** Runs `use` on the producer connection, or on a short-lived one once the run is stopped. */
   private async withProducer<T>(use: (client: Redis) => Promise<T>): Promise<T> {
@@ -326,25 +273,6 @@ export class RedisRun implements PipelineRun {
     if (!running)
       throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
     return running
-  }
-}
-
-function letter(compiled: CompiledPipeline, id: string, error: unknown, record: unknown): DeadLetter {
-  let payload: unknown = record
-  try {
-    JSON.stringify(record)
-  } catch {
-    payload = String(record) // BigInt or a cycle: keep what can be shown
-  }
-  return {
-    app: compiled.app,
-    pipeline: compiled.name,
-    stage: 'input',
-    id,
-    attempts: 1,
-    error: describeError(error),
-    payload,
-    at: new Date().toISOString(),
   }
 }
 

@@ -24,7 +24,9 @@ export class RetryPromoter {
     this.ticking = true
     try {
       const now = Date.now()
-      await Promise.all(this.stages.map((stage) => runScript(this.client, PROMOTE, [stage.retries, stage.stream], [now, PROMOTE_LIMIT])))
+      await Promise.all(
+        this.stages.map((stage) => runScript(this.client, PROMOTE, [stage.retries, stage.stream, stage.counters], [now, PROMOTE_LIMIT])),
+      )
     } catch {
       // Redis is away: the worker loops report it; the next tick tries again.
     } finally {

@@ -1,5 +1,7 @@
 // Lua scripts of the redis engine. Each is atomic, touches only keys of one pipeline (one hash
-// tag, so one Cluster slot) and replaces many round trips with one.
+// tag, so one Cluster slot) and replaces many round trips with one. A stream entry holds one or
+// more envelopes joined by newlines (JSON never holds a raw newline): an entry costs Redis about
+// the same whether it carries one record or hundreds. The batch commit is in commit-script.ts.
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 
@@ -8,27 +10,37 @@ export interface Script {
   readonly sha: string
 }
 
-const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') })
+export const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') })
 
 /**
- * Enqueues input envelopes on a pipeline's first stage.
+ * Enqueues input envelopes on a pipeline's first stage, dropping ids seen within the dedupe
+ * window; the envelopes kept go packed, at most `perEntry` to a stream entry and, unless one
+ * alone is larger, `entryBytes` bytes.
  * KEYS: stream, seen ZSET, pipeline counters, stage counters, rate window.
- * ARGV: dedupe window (ms), now (ms), then pairs (id or '' for no dedupe, envelope).
- * Returns {stream length, duplicates dropped}.
+ * ARGV: dedupe window (ms), now (ms), perEntry, entryBytes, then pairs (id or '' for no dedupe,
+ * envelope).
+ * Returns {records queued at the stage (waiting or in flight), duplicates dropped}.
  */
 export const PUSH = script(`
-local window, now = tonumber(ARGV[1]), tonumber(ARGV[2])
-local added, dups = 0, 0
-if #ARGV > 2 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window) end
-for i = 3, #ARGV, 2 do
+local window, now, perEntry, entryBytes = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local added, dups, parts, bytes = 0, 0, {}, 0
+if #ARGV > 4 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window) end
+for i = 5, #ARGV, 2 do
   local id = ARGV[i]
   if id == '' or redis.call('ZADD', KEYS[2], 'NX', now, id) == 1 then
-    redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1])
+    local envelope = ARGV[i + 1]
+    if #parts > 0 and (#parts >= perEntry or bytes + #envelope > entryBytes) then
+      redis.call('XADD', KEYS[1], '*', 'e', table.concat(parts, '\\n'))
+      parts, bytes = {}, 0
+    end
+    parts[#parts + 1] = envelope
+    bytes = bytes + #envelope + 1
     added = added + 1
   else
     dups = dups + 1
   end
 end
+if #parts > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(parts, '\\n')) end
 if added > 0 then
   redis.call('HINCRBY', KEYS[3], 'in', added)
   redis.call('HINCRBY', KEYS[4], 'added', added)
@@ -36,101 +48,32 @@ if added > 0 then
   redis.call('EXPIRE', KEYS[5], 30)
 end
 if dups > 0 then redis.call('HINCRBY', KEYS[3], 'duplicates', dups) end
-return {redis.call('XLEN', KEYS[1]), dups}
+return {redis.call('HINCRBY', KEYS[4], 'queued', added), dups}
 `)
 
 /**
- * Enqueues input envelopes without explicit ids (feed): like PUSH, with the envelopes packed in
- * one argument, joined by newlines. KEYS: stream, pipeline counters, stage counters, rate window.
- * Returns the stream length.
+ * Enqueues input envelopes without explicit ids (feed), packed by the caller: each argument pair
+ * is a record count and one stream entry's envelopes joined by newlines.
+ * KEYS: stream, pipeline counters, stage counters, rate window.
+ * Returns the records queued at the stage (waiting or in flight).
  */
 export const PUSH_PACKED = script(`
-local packed, added = ARGV[1], 0
-local from, len = 1, #packed
-while from <= len do
-  local to = string.find(packed, '\\n', from, true) or (len + 1)
-  redis.call('XADD', KEYS[1], '*', 'e', string.sub(packed, from, to - 1))
-  added = added + 1
-  from = to + 1
+local added = 0
+for i = 1, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1])
+  added = added + tonumber(ARGV[i])
 end
 redis.call('HINCRBY', KEYS[2], 'in', added)
 redis.call('HINCRBY', KEYS[3], 'added', added)
 redis.call('HINCRBY', KEYS[4], 'added', added)
 redis.call('EXPIRE', KEYS[4], 30)
-return redis.call('XLEN', KEYS[1])
+return redis.call('HINCRBY', KEYS[3], 'queued', added)
 `)
 
 /**
- * Commits a processed batch: per input entry, acknowledge it and, only if this
- * consumer's ack was the first (a reclaimed duplicate is not forwarded twice), forward its
- * outputs, schedule its retry or dead-letter it. Then the counters.
- * KEYS: stream, next stream ('' at the end), counters, next counters, pipeline counters, dlq,
- *       retry ZSET, rate window, next rate window.
- * ARGV: group, processed, filtered, failed, retried, deadLettered, out, then two per entry: the
- *       stream id and what to do, packed in one string (fewer arguments are much cheaper to send
- *       and parse): 'f' + the envelopes for the next stage joined by newlines (JSON never holds a
- *       raw newline), 'r' + due time + '|' + retry member, or 'd' + dead-letter JSON.
- * Returns the positions (0-based) of entries already acknowledged by someone else.
- */
-export const COMMIT = script(`
-local stream, nextStream, counters, nextCounters, pcounters, dlq, retries, rate, nextRate =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local group = ARGV[1]
-local forwarded, skipped, position, last = 0, {}, 0, nil
-for i = 8, #ARGV, 2 do
-  local id, todo = ARGV[i], ARGV[i + 1]
-  if redis.call('XACK', stream, group, id) == 1 then
-    local kind = string.sub(todo, 1, 1)
-    if kind == 'f' then
-      local from, len = 2, #todo
-      while from <= len do
-        local to = string.find(todo, '\\n', from, true) or (len + 1)
-        redis.call('XADD', nextStream, '*', 'e', string.sub(todo, from, to - 1))
-        forwarded = forwarded + 1
-        from = to + 1
-      end
-    elseif kind == 'r' then
-      local bar = string.find(todo, '|', 2, true)
-      redis.call('ZADD', retries, string.sub(todo, 2, bar - 1), string.sub(todo, bar + 1))
-    else
-      redis.call('RPUSH', dlq, string.sub(todo, 2))
-    end
-  else
-    skipped[#skipped + 1] = position
-  end
-  position = position + 1
-  last = id
-end
--- Acknowledged entries are trimmed from the head of the stream, in whole nodes ('~'), instead of
--- XDEL per entry (several times cheaper). Everything below the oldest pending entry is
--- acknowledged; with nothing pending, everything up to this batch's last entry is.
-local pending = redis.call('XPENDING', stream, group)
-local floor = pending[2] or last
-if floor then redis.call('XTRIM', stream, 'MINID', '~', floor) end
-local names = {'processed', 'filtered', 'failed', 'retried', 'deadLettered'}
-for k = 1, 5 do
-  local v = tonumber(ARGV[k + 1])
-  if v > 0 then redis.call('HINCRBY', counters, names[k], v) end
-end
-if tonumber(ARGV[2]) > 0 then
-  redis.call('HINCRBY', rate, 'processed', ARGV[2])
-  redis.call('EXPIRE', rate, 30)
-end
-if tonumber(ARGV[3]) > 0 then redis.call('HINCRBY', pcounters, 'filtered', ARGV[3]) end
-if tonumber(ARGV[6]) > 0 then redis.call('HINCRBY', pcounters, 'deadLettered', ARGV[6]) end
-if tonumber(ARGV[7]) > 0 then redis.call('HINCRBY', pcounters, 'out', ARGV[7]) end
-if forwarded > 0 then
-  redis.call('HINCRBY', nextCounters, 'added', forwarded)
-  redis.call('HINCRBY', nextRate, 'added', forwarded)
-  redis.call('EXPIRE', nextRate, 30)
-end
-return skipped
-`)
-
-/**
- * Moves due retries back onto their stage stream.
- * KEYS: retry ZSET, stream. ARGV: now (ms), limit. Members are `attempt|streamId|envelope`.
- * Returns how many were moved.
+ * Moves due retries back onto their stage stream, one record per entry, with its attempt.
+ * KEYS: retry ZSET, stream, stage counters. ARGV: now (ms), limit. Members are
+ * `attempt|streamId|envelope`. Returns how many were moved.
  */
 export const PROMOTE = script(`
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -140,27 +83,41 @@ for _, member in ipairs(due) do
   redis.call('XADD', KEYS[2], '*', 'e', string.sub(member, b + 1), 'a', string.sub(member, 1, a - 1))
   redis.call('ZREM', KEYS[1], member)
 end
+if #due > 0 then redis.call('HINCRBY', KEYS[3], 'queued', #due) end
 return #due
 `)
 
 /**
- * A stage's state for drain and inspect. KEYS: stream, retry ZSET. ARGV: group.
- * Returns {undelivered (0/1), pending, lag (-1 when Redis cannot tell), length, scheduled retries}.
+ * A stage's state for drain and inspect. KEYS: stream, retry ZSET, stage counters. ARGV: group.
+ * Entries hold several records, so records are counted by the stage's `queued` (in the stream,
+ * not acknowledged) and `taken` (read by a worker, not acknowledged) counters. With nothing
+ * unacknowledged in the stream both must be 0 and are set so: a count knocked off by an entry
+ * added by hand, or by a worker killed between its read and its count, heals when the stage idles.
+ * Returns {undelivered (0/1), pending entries, length, scheduled retries, queued, taken}.
  */
 export const STAGE_STATE = script(`
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
-local pending, lag, last = 0, -1, '0-0'
+local pending, last = 0, '0-0'
 for _, g in ipairs(groups) do
   local info = {}
   for k = 1, #g, 2 do info[g[k]] = g[k + 1] end
   if info['name'] == ARGV[1] then
     pending = info['pending']
     last = info['last-delivered-id']
-    if type(info['lag']) == 'number' then lag = info['lag'] end
   end
 end
 local undelivered = #redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', 1)
-return {undelivered, pending, lag, redis.call('XLEN', KEYS[1]), redis.call('ZCARD', KEYS[2])}
+local queued = tonumber(redis.call('HGET', KEYS[3], 'queued') or '0')
+local taken = tonumber(redis.call('HGET', KEYS[3], 'taken') or '0')
+if pending == 0 and taken ~= 0 then
+  redis.call('HSET', KEYS[3], 'taken', 0)
+  taken = 0
+end
+if pending == 0 and undelivered == 0 and queued ~= 0 then
+  redis.call('HSET', KEYS[3], 'queued', 0)
+  queued = 0
+end
+return {undelivered, pending, redis.call('XLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]), queued, taken}
 `)
 
 /**
@@ -172,6 +129,7 @@ export const REPLAY = script(`
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
 redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
 redis.call('HINCRBY', KEYS[3], 'added', 1)
+redis.call('HINCRBY', KEYS[3], 'queued', 1)
 return 1
 `)
 

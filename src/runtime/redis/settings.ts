@@ -18,6 +18,12 @@ export interface StreamsSettings {
 
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
 
+/**
+ * Soft size limit of a stream entry (records travel several to an entry): an entry takes no
+ * more records once this full, so big records do not make entries of hundreds of megabytes.
+ */
+export const ENTRY_BYTES = 1024 * 1024
+
 export function resolveSettings(options: EngineRunOptions): StreamsSettings {
   const streams = options.streams ?? {}
   return {

@@ -1,31 +1,21 @@
-// One worker loop of one stage: reads a batch from the stage's stream through the consumer group,
-// runs the stage program on each entry (the same code the memory engine runs), then commits the
-// whole batch in one atomic script: forward outputs, schedule retries, dead-letter, ack, count.
+// One worker loop of one stage: reads a batch of entries from the stage's stream through the
+// consumer group (an entry holds one or more envelopes, one per line), runs the stage program on
+// each record (the same code the memory engine runs), then commits the whole batch in one atomic
+// script: forward outputs, schedule retries, dead-letter, ack, count.
 import type { Redis } from 'ioredis'
-import { isPermanent } from '../../errors.js'
 import type { RetryPolicy } from '../../graph/nodes.js'
-import { backoffDelay, type CompiledPipeline } from '../compiled-pipeline.js'
-import { describeError } from '../memory/stage-worker.js'
-import { STOPPED, type State } from '../node-ops.js'
-import type { StageProgram } from '../stage-program.js'
-import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '../wire.js'
+import type { CompiledPipeline } from '../compiled-pipeline.js'
+import { EnvelopeError } from '../wire.js'
+import { BatchCommit } from './batch-commit.js'
+import type { ConsumerOutbox } from './consumer-outbox.js'
 import { Heartbeat } from './heartbeat.js'
 import { Reclaimer, type StreamEntry } from './reclaimer.js'
-import { COMMIT, runScript } from './scripts.js'
-import { checkRecordSize, RecordTooLargeError, type StreamsSettings } from './settings.js'
+import { StageRecordRunner } from './record-runner.js'
+import type { StreamsSettings } from './settings.js'
 import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
-import { ensureGroup, WorkerLog } from './worker-support.js'
+import { ensureGroup, ReadUnblocker, WorkerLog } from './worker-support.js'
 
 export type OutputSink = (pipeline: string, record: object, id: string) => void
-
-interface Tally {
-  processed: number
-  filtered: number
-  failed: number
-  retried: number
-  deadLettered: number
-  out: number
-}
 
 export class StreamStageWorker {
   /** Batches taken and not yet committed with their outputs delivered (drain looks at it). */
@@ -33,46 +23,51 @@ export class StreamStageWorker {
   /** The last commit: the next one waits for it, so at most one is in flight. */
   private committing: Promise<void> = Promise.resolve()
   private stopping = false
-  private readonly program: StageProgram
+  /** Entries asked for per read: about `batchSize` records, however many an entry holds. */
+  private readCount: number
   private readonly stage: StageKeys
   private readonly next: StageKeys | undefined
   private readonly where: string
   private readonly reclaimer: Reclaimer
   private readonly heartbeat: Heartbeat
-  /** Where the record being processed collects its outputs. */
-  private emitted: [State, string][] = []
-  private readonly emit = (out: State, branch: string): void => {
-    this.emitted.push([out, branch])
-  }
+  private readonly records: StageRecordRunner
   private readonly log: WorkerLog
+  private readonly unblocker: ReadUnblocker
+  /** The read in flight, if any: stop() unblocks it. */
+  private reading: Promise<unknown> | undefined
 
   constructor(
-    private readonly compiled: CompiledPipeline,
+    compiled: CompiledPipeline,
     private readonly keys: PipelineKeys,
-    private readonly index: number,
+    index: number,
     private readonly reader: Redis,
     private readonly writer: Redis,
     readonly consumer: string,
-    private readonly retry: RetryPolicy,
+    retry: RetryPolicy,
     private readonly settings: StreamsSettings,
     private readonly onOutput: OutputSink | undefined,
+    private readonly outbox: ConsumerOutbox,
   ) {
-    this.program = compiled.stages[index] as StageProgram
     this.stage = keys.stages[index] as StageKeys
     this.next = keys.stages[index + 1]
     this.where = `pipeline '${compiled.app}.${compiled.name}', stage '${this.stage.id}'`
+    this.records = new StageRecordRunner(compiled, index, this.stage.id, this.next !== undefined, retry, settings, outbox, this.where)
+    // Entries can hold up to batchSize records each: start small and adapt after each read.
+    this.readCount = 1
     this.reclaimer = new Reclaimer(reader, this.stage.stream, consumer, settings)
     this.heartbeat = new Heartbeat(writer, this.stage.stream, consumer, settings.reclaimIdleMs)
     this.log = new WorkerLog(this.where)
+    this.unblocker = new ReadUnblocker(reader, writer)
   }
 
   get busy(): boolean {
     return this.batches > 0
   }
 
-  /** Asks the loop to end after its current batch. */
+  /** Asks the loop to end after its current batch; a read blocked waiting for entries ends now. */
   stop(): void {
     this.stopping = true
+    if (this.reading) void this.unblocker.unblock(this.reading)
   }
 
   async loop(): Promise<void> {
@@ -80,13 +75,16 @@ export class StreamStageWorker {
     let next: Promise<StreamEntry[] | undefined> | undefined
     while (!this.stopping || next) {
       try {
-        const entries = await (next ?? this.read())
+        const reading = next ?? this.read()
+        this.reading = reading
+        const entries = await reading
         next = undefined
         // The reader is free between reads: look for abandoned entries when a scan is due.
         const claimed = this.stopping ? undefined : await this.reclaimer.due()
         if (!this.stopping) {
           next = this.read()
           next.catch(() => {}) // its failure is handled when awaited
+          this.reading = next
         }
         if (entries?.length) await this.handle(entries, undefined)
         if (claimed) await this.handle(claimed.entries, claimed.deliveries)
@@ -109,7 +107,7 @@ export class StreamStageWorker {
       GROUP,
       this.consumer,
       'COUNT',
-      this.settings.batchSize,
+      this.readCount,
       'BLOCK',
       this.settings.blockMs,
       'STREAMS',
@@ -121,14 +119,20 @@ export class StreamStageWorker {
     return entries
   }
 
-  /** Runs the stage on a batch, then starts its commit (behind the previous one) without waiting for it. */
+  /**
+   * Runs the stage on the entries of one read (fresh from the group, or reclaimed from a dead
+   * worker with their delivery counts) and starts their commits behind the previous one without
+   * waiting. A read can bring more records than `batchSize` (entries hold up to that many each):
+   * it is then committed in slices of about `batchSize` records, so no commit grows unbounded.
+   */
   private async handle(entries: StreamEntry[], deliveries: Map<string, number> | undefined): Promise<void> {
     this.batches++
     this.heartbeat.hold(entries)
-    const tally: Tally = { processed: 0, filtered: 0, failed: 0, retried: 0, deadLettered: 0, out: 0 }
-    const args: (string | number)[] = [GROUP, 0, 0, 0, 0, 0, 0]
-    const outputs: [number, object, string][] = []
-    const now = Date.now()
+    const { batchSize } = this.settings
+    let batch = new BatchCommit(batchSize)
+    let now = Date.now()
+    let inBatch = 0
+    let records = 0
     for (let position = 0; position < entries.length; position++) {
       const [streamId, fields] = entries[position] as StreamEntry
       let text: string | undefined
@@ -138,24 +142,54 @@ export class StreamStageWorker {
           if (fields[k] === 'e') text = fields[k + 1]
           else if (fields[k] === 'a') attempt = Number(fields[k + 1]) || 0
         }
-      const delivered = deliveries?.get(streamId) ?? 1
-      if (!fields) args.push(streamId, 'f')
-      else if (text === undefined)
-        this.deadLetter(args, tally, streamId, streamId, attempt + 1, new EnvelopeError('stream entry has no envelope (field e)'), fields)
-      else if (delivered > this.settings.maxDeliveries) {
-        const error = new Error(`delivered ${delivered} times without an ack: a worker probably crashed on it`)
-        this.deadLetter(args, tally, streamId, streamId, delivered, error, text)
+      let count = 0
+      if (text === undefined) {
+        // Deleted since it was added (nothing to do) or not ours: junk goes to the dead letters.
+        if (fields)
+          this.records.deadLetter(batch, streamId, attempt + 1, new EnvelopeError('stream entry has no envelope (field e)'), fields)
       } else {
-        const done = this.process(args, tally, outputs, position, streamId, text, attempt, now)
-        if (done) await done
+        const lines = text.includes('\n') ? text.split('\n') : [text]
+        count = lines.length
+        const delivered = deliveries?.get(streamId) ?? 1
+        if (delivered > this.settings.maxDeliveries) {
+          const error = new Error(`delivered ${delivered} times without an ack: a worker probably crashed on it`)
+          for (const line of lines) this.records.deadLetter(batch, streamId, delivered, error, line)
+        } else if (delivered > 1 && count > 1) {
+          batch.requeue(text) // one per entry from now on: a record that kills workers goes alone
+        } else {
+          const mayHoldProto = text.includes('"__proto__"')
+          for (const line of lines) {
+            const done = this.records.run(batch, batch.position, streamId, line, attempt, now, mayHoldProto)
+            if (done) await done
+          }
+        }
+      }
+      batch.endEntry(streamId, count)
+      inBatch += count
+      const last = position === entries.length - 1
+      if (inBatch >= batchSize || last) {
+        // Records read and not yet acknowledged, for inspect and the producers' backpressure; sent
+        // before the commit on the same connection, so it is counted before it is released.
+        if (!deliveries && inBatch) this.writer.hincrby(this.stage.counters, 'taken', inBatch).catch(() => {})
+        this.scheduleCommit(batch, last ? entries : undefined, now)
+        records += inBatch
+        if (!last) {
+          batch = new BatchCommit(batchSize)
+          now = Date.now()
+          inBatch = 0
+        }
       }
     }
-    args[1] = tally.processed
-    args[2] = tally.filtered
-    args[3] = tally.failed
-    args[4] = tally.retried
-    args[5] = tally.deadLettered
-    args[6] = tally.out
+    if (!deliveries && records) {
+      // Ask for about batchSize records next time: shrink at once, grow at most twofold per read
+      // (a burst of full entries after single-record ones then costs one larger read, not 500).
+      const fits = Math.max(1, Math.min(batchSize, Math.round((batchSize * entries.length) / records)))
+      this.readCount = Math.min(fits, this.readCount * 2)
+    }
+  }
+
+  /** Commits a batch after the previous commit; `read` is given with the last batch of a read, which releases it. */
+  private scheduleCommit(batch: BatchCommit, read: StreamEntry[] | undefined, now: number): void {
     const next = this.next ?? this.stage
     const second = Math.floor(now / 1000)
     const keys = [
@@ -173,139 +207,21 @@ export class StreamStageWorker {
     this.committing = (async () => {
       try {
         await previous
-        const skipped = (await runScript(this.writer, COMMIT, keys, args)) as number[]
-        if (this.onOutput && outputs.length) {
+        await this.outbox.flush(batch.deliveries)
+        const skipped = await batch.run(this.writer, keys)
+        if (this.onOutput && batch.outputs.length) {
           const duplicate = new Set(skipped)
-          for (const [position, record, id] of outputs) if (!duplicate.has(position)) this.onOutput(this.keys.pipeline, record, id)
+          for (const [position, record, id] of batch.outputs) if (!duplicate.has(position)) this.onOutput(this.keys.pipeline, record, id)
         }
       } catch (error) {
         // Not acknowledged: the batch stays pending and is reclaimed after reclaimIdleMs.
         this.log.failure(error)
       } finally {
-        this.heartbeat.release(entries)
-        this.batches--
+        if (read) {
+          this.heartbeat.release(read)
+          this.batches--
+        }
       }
     })()
-  }
-
-  private process(
-    args: (string | number)[],
-    tally: Tally,
-    outputs: [number, object, string][],
-    position: number,
-    streamId: string,
-    text: string,
-    attempt: number,
-    now: number,
-  ): void | Promise<void> {
-    let messageId = streamId
-    // Records of a batch run one after another, so one shared emit callback serves them all.
-    const emitted: [State, string][] = []
-    this.emitted = emitted
-    let running: void | Promise<void>
-    try {
-      const envelope = decodeEnvelope(text)
-      messageId = envelope.id
-      running = this.program.run(this.program.load(envelope), this.emit)
-    } catch (error) {
-      return this.fail(args, tally, streamId, messageId, text, attempt, now, error)
-    }
-    if (running)
-      return running.then(
-        () => this.forward(args, tally, outputs, position, streamId, messageId, text, attempt, now, emitted),
-        (error: unknown) => this.fail(args, tally, streamId, messageId, text, attempt, now, error),
-      )
-    this.forward(args, tally, outputs, position, streamId, messageId, text, attempt, now, emitted)
-  }
-
-  /** Adds the record's outputs to the commit: envelopes for the next stage, or pipeline outputs. */
-  private forward(
-    args: (string | number)[],
-    tally: Tally,
-    outputs: [number, object, string][],
-    position: number,
-    streamId: string,
-    messageId: string,
-    text: string,
-    attempt: number,
-    now: number,
-    emitted: [State, string][],
-  ): void {
-    const next: string[] = []
-    let filtered = emitted.length === 0 ? 1 : 0
-    try {
-      for (const [state, branch] of emitted) {
-        const id = branch ? messageId + branch : messageId
-        if (!this.next) {
-          const record = this.compiled.output(state)
-          if (record === STOPPED) filtered++
-          else outputs.push([position, record, id])
-          continue
-        }
-        const out = this.compiled.outgoing(this.index, state)
-        if (!out) {
-          filtered++
-          continue
-        }
-        const encoded = encodeEnvelope(id, out.data, out.stopped, `${this.compiled.name}/${this.stage.id}`)
-        checkRecordSize(encoded, this.settings.maxRecordBytes, this.where)
-        next.push(encoded)
-      }
-    } catch (error) {
-      // A value that cannot cross the boundary: permanent; nothing of this record goes on.
-      for (let i = outputs.length - 1; i >= 0 && outputs[i]?.[0] === position; i--) outputs.pop()
-      this.fail(args, tally, streamId, messageId, text, attempt, now, error, true)
-      return
-    }
-    args.push(streamId, next.length === 1 ? `f${next[0]}` : `f${next.join('\n')}`)
-    tally.processed++
-    tally.filtered += filtered
-    if (!this.next) tally.out += emitted.length - filtered
-  }
-
-  private fail(
-    args: (string | number)[],
-    tally: Tally,
-    streamId: string,
-    messageId: string,
-    text: string,
-    attempt: number,
-    now: number,
-    error: unknown,
-    permanent = false,
-  ): void {
-    const attempts = attempt + 1
-    const final = permanent || isPermanent(error) || error instanceof EnvelopeError || error instanceof RecordTooLargeError
-    if (!final && attempts < this.retry.attempts) {
-      tally.failed++
-      tally.retried++
-      args.push(streamId, `r${now + backoffDelay(this.retry, attempts)}|${attempts}|${streamId}|${text}`)
-      return
-    }
-    this.deadLetter(args, tally, streamId, messageId, attempts, error, text)
-  }
-
-  private deadLetter(
-    args: (string | number)[],
-    tally: Tally,
-    streamId: string,
-    messageId: string,
-    attempts: number,
-    error: unknown,
-    payload: unknown,
-  ): void {
-    tally.failed++
-    tally.deadLettered++
-    const letter = {
-      app: this.compiled.app,
-      pipeline: this.compiled.name,
-      stage: this.stage.id,
-      id: messageId,
-      attempts,
-      error: describeError(error),
-      payload,
-      at: new Date().toISOString(),
-    }
-    args.push(streamId, `d${JSON.stringify(letter)}`)
   }
 }

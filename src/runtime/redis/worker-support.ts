@@ -38,3 +38,50 @@ export class WorkerLog {
     console.error(`stairs redis worker, ${this.where}: working again`)
   }
 }
+
+/**
+ * Ends a worker's blocking read at once when it stops, instead of after up to `blockMs`: the
+ * writer sends CLIENT UNBLOCK for the reader's connection, whose XREADGROUP then returns as if it
+ * had timed out (nothing is taken). The reader's id is read again after every reconnect. Without
+ * the CLIENT permission (a narrow ACL user) the read just runs out its block time.
+ */
+export class ReadUnblocker {
+  private readerId: number | undefined
+
+  constructor(
+    reader: Redis,
+    private readonly writer: Redis,
+  ) {
+    const learnId = () => {
+      reader.client('ID').then(
+        (id) => {
+          this.readerId = Number(id)
+        },
+        () => {},
+      )
+    }
+    learnId()
+    reader.on('ready', learnId)
+  }
+
+  /** Unblocks the reader until `read` settles (a read sent but not yet blocked needs another try). */
+  async unblock(read: Promise<unknown>): Promise<void> {
+    let settled = false
+    void read.then(
+      () => {
+        settled = true
+      },
+      () => {
+        settled = true
+      },
+    )
+    for (let tries = 0; tries < 50 && !settled && this.readerId !== undefined; tries++) {
+      try {
+        await this.writer.client('UNBLOCK', this.readerId)
+      } catch {
+        return // no CLIENT permission or Redis away: the read times out by itself
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
+  }
+}
