@@ -1,6 +1,6 @@
 // The bullmq engine against a real Redis: one BullMQ queue per stage (BullMQ's own API sees them),
 // filters and counters, producer-only runs, waiting and queue status, standalone consumers, and a
-// hung record redelivered after its lock expires.
+// hung record redelivered after its lock expires; a stop between fast records that leaves no job active.
 import { describe, expect, it } from 'vitest'
 import { App, STOP } from '../src/index.js'
 import { loadEngine, runStandaloneConsumer } from '../src/runtime/index.js'
@@ -160,5 +160,35 @@ describe('bullmq engine: stop and redelivery', () => {
     } finally {
       await second.stop()
     }
+  })
+})
+
+describe('bullmq engine: stop between fast records', () => {
+  // A worker that completes a job asks for the next one in the same call; a job fetched that way
+  // while stop() begins must be finished, not left active until its lock expires.
+  it('leaves no job active, whenever stop() comes', { timeout: 60_000 }, async () => {
+    const app = new App('bq_fast_stop')
+    const pl = app.pipeline('fast', { input: numbers }, (_p, r) =>
+      r.subscribeFunc(({ n }) => ({ m: n + 1 }), { name: 'one' }).subscribeFunc(({ m }) => ({ k: m * 2 }), { name: 'two', asWorker: true }),
+    )
+    const stages = ['one', 'two']
+    const activeAfterStop: number[] = []
+    for (let round = 0; round < 20; round++) {
+      const started = await runs.start([pl], { concurrency: 1, shutdownTimeoutMs: 5_000 })
+      await started.run.feed(
+        'bq_fast_stop.fast',
+        Array.from({ length: 1_500 }, (_, n) => ({ n })),
+      )
+      while (started.outputs.length < 20 + round * 10) await new Promise((resolve) => setTimeout(resolve, 1))
+      await started.run.stop()
+      let active = 0
+      for (const stage of stages) {
+        const queue = runs.stageQueue(started.prefix, 'bq_fast_stop', 'fast', stage)
+        active += await queue.getActiveCount()
+        await queue.close()
+      }
+      activeAfterStop.push(active)
+    }
+    expect(activeAfterStop).toEqual(activeAfterStop.map(() => 0))
   })
 })

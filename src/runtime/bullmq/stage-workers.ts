@@ -78,7 +78,7 @@ export class StageWorkers {
    */
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.pause(true)))
-    if (!(await this.inFlight.settled(this.settings.shutdownTimeoutMs)))
+    if (!(await this.inFlight.settled(this.settings.shutdownTimeoutMs, () => this.client.ping())))
       console.error(
         `stairs bullmq worker: ${this.inFlight.size} in-flight record(s) did not finish within ${this.settings.shutdownTimeoutMs} ms; stopping anyway (they will be redelivered)`,
       )
