@@ -47,7 +47,7 @@ export interface StreamsTuning {
   reclaimIdleMs?: number
   /** Deliveries without an ack (worker crashes) before an entry is dead-lettered (default 5). */
   maxDeliveries?: number
-  /** How long an explicit input id is remembered to drop replays (ms, default 1 hour). */
+  /** How long an explicit input id is at least remembered to drop replays (ms, default 1 hour; at most twice that). */
   dedupeWindowMs?: number
 }
 

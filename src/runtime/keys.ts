@@ -27,8 +27,8 @@ export const redisKeys = {
   stageRetries: (prefix: string, app: string, pipeline: string, stage: string) => `${prefix}:${app}:${tag(app, pipeline)}:retry:${stage}`,
   /** Hash of a pipeline's counters (in, out, filtered, deadLettered, rejected, duplicates). */
   pipelineCounters: (prefix: string, app: string, pipeline: string) => `${prefix}:${app}:${tag(app, pipeline)}:pcounters`,
-  /** Message ids already seen by a pipeline's first stage (duplicate suppression). */
-  seenIds: (prefix: string, app: string, pipeline: string) => `${prefix}:${app}:${tag(app, pipeline)}:seen`,
+  /** Message ids a pipeline's first stage saw in one dedupe time bucket (duplicate suppression). */
+  seenIds: (prefix: string, app: string, pipeline: string, bucket: number) => `${prefix}:${app}:${tag(app, pipeline)}:seen:${bucket}`,
   /** Hash: queue name -> contract hash registered by the running system (deploy safety). */
   contracts: (prefix: string, app: string) => `${prefix}:${app}:contracts`,
   /** Queue of a standalone or iterator consumer. */

@@ -65,29 +65,35 @@ export async function queueInputs(
 ): Promise<number> {
   const first = keys.stages[0] as PipelineKeys['stages'][number]
   const rate = first.rate(Math.floor(Date.now() / 1000))
-  const perEntry = settings.batchSize
-  if (ids.every((id) => id === '')) {
-    // No ids to deduplicate: packed here, up to `perEntry` envelopes (and about ENTRY_BYTES) to an entry.
-    const args: (string | number)[] = []
-    let from = 0
-    let chars = 0
-    for (let i = 0; i <= texts.length; i++) {
-      const text = texts[i]
-      if (i > from && (text === undefined || i - from >= perEntry || chars + text.length > ENTRY_BYTES)) {
-        args.push(i - from, texts.slice(from, i).join('\n'))
-        from = i
-        chars = 0
-      }
-      if (text !== undefined) chars += text.length + 1
-    }
-    return (await runScript(client, PUSH_PACKED, [first.stream, keys.counters, first.counters, rate], args)) as number
-  }
-  const args: (string | number)[] = [settings.dedupeWindowMs, Date.now(), perEntry, ENTRY_BYTES]
-  texts.forEach((text, i) => {
-    args.push(ids[i] as string, text)
-  })
-  const [queued] = (await runScript(client, PUSH, [first.stream, keys.seen, keys.counters, first.counters, rate], args)) as [number, number]
+  const packed = packEnvelopes(texts, settings.batchSize)
+  if (ids.every((id) => id === ''))
+    return (await runScript(client, PUSH_PACKED, [first.stream, keys.counters, first.counters, rate], packed)) as number
+  const window = settings.dedupeWindowMs
+  const bucket = Math.floor(Date.now() / window)
+  const seen = [keys.seen(bucket), keys.seen(bucket - 1)]
+  const args = [2 * window, ids.length, ...ids, ...packed]
+  const [queued] = (await runScript(client, PUSH, [first.stream, ...seen, keys.counters, first.counters, rate], args)) as [number, number]
   return queued
+}
+
+/**
+ * Packs envelopes for a stream entry each: pairs of a record count and the entry's envelopes
+ * joined by newlines, up to `perEntry` envelopes and, unless one alone is larger, about ENTRY_BYTES.
+ */
+function packEnvelopes(texts: readonly string[], perEntry: number): (string | number)[] {
+  const packed: (string | number)[] = []
+  let from = 0
+  let chars = 0
+  for (let i = 0; i <= texts.length; i++) {
+    const text = texts[i]
+    if (i > from && (text === undefined || i - from >= perEntry || chars + text.length > ENTRY_BYTES)) {
+      packed.push(i - from, texts.slice(from, i).join('\n'))
+      from = i
+      chars = 0
+    }
+    if (text !== undefined) chars += text.length + 1
+  }
+  return packed
 }
 
 /** Dead-letters refused input records and counts them. */

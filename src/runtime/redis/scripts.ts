@@ -13,42 +13,75 @@ export interface Script {
 export const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') })
 
 /**
- * Enqueues input envelopes on a pipeline's first stage, dropping ids seen within the dedupe
- * window; the envelopes kept go packed, at most `perEntry` to a stream entry and, unless one
- * alone is larger, `entryBytes` bytes.
- * KEYS: stream, seen ZSET, pipeline counters, stage counters, rate window.
- * ARGV: dedupe window (ms), now (ms), perEntry, entryBytes, then pairs (id or '' for no dedupe,
- * envelope).
+ * Enqueues input envelopes with explicit ids on a pipeline's first stage, dropping ids seen
+ * within the dedupe window. The caller packs the envelopes as feed does (pairs of a record count
+ * and one entry's envelopes joined by newlines); an entry goes to the stream as it is unless it
+ * holds a duplicate, which is then cut out. Ids are passed one by one, in record order.
+ * Seen ids live in one set per window-long time bucket: an id is a duplicate if the current or
+ * the previous bucket holds it, so it is remembered for one to two windows. Sets cost Redis far
+ * less than a time-scored sorted set (a hash insert, not a skiplist one, and nothing to trim),
+ * and one SMISMEMBER pair and one SADD per slice of ids replace a call per id.
+ * KEYS: stream, current bucket's set, previous bucket's set, pipeline counters, stage counters,
+ * rate window.
+ * ARGV: bucket lifetime (ms), id count n, the n ids ('' for a record without one), then the
+ * packed pairs.
  * Returns {records queued at the stage (waiting or in flight), duplicates dropped}.
  */
 export const PUSH = script(`
-local window, now, perEntry, entryBytes = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local added, dups, parts, bytes = 0, 0, {}, 0
-if #ARGV > 4 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window) end
-for i = 5, #ARGV, 2 do
-  local id = ARGV[i]
-  if id == '' or redis.call('ZADD', KEYS[2], 'NX', now, id) == 1 then
-    local envelope = ARGV[i + 1]
-    if #parts > 0 and (#parts >= perEntry or bytes + #envelope > entryBytes) then
-      redis.call('XADD', KEYS[1], '*', 'e', table.concat(parts, '\\n'))
-      parts, bytes = {}, 0
+local lifetime, n = tonumber(ARGV[1]), tonumber(ARGV[2])
+local dropped, fresh, dups = {}, {}, 0
+-- Slices of at most 1000 ids stay far below Lua's unpack limit.
+for from = 3, n + 2, 1000 do
+  local to = math.min(from + 999, n + 2)
+  local current = redis.call('SMISMEMBER', KEYS[2], unpack(ARGV, from, to))
+  local previous = redis.call('SMISMEMBER', KEYS[3], unpack(ARGV, from, to))
+  local members = {}
+  for k = 1, to - from + 1 do
+    local id = ARGV[from + k - 1]
+    if id == '' then
+      -- no id: never a duplicate
+    elseif current[k] == 1 or previous[k] == 1 or fresh[id] then
+      dropped[from + k - 3] = true
+      dups = dups + 1
+    else
+      fresh[id] = true
+      members[#members + 1] = id
     end
-    parts[#parts + 1] = envelope
-    bytes = bytes + #envelope + 1
-    added = added + 1
-  else
-    dups = dups + 1
+  end
+  if #members > 0 then
+    redis.call('SADD', KEYS[2], unpack(members))
+    redis.call('PEXPIRE', KEYS[2], lifetime)
   end
 end
-if #parts > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(parts, '\\n')) end
-if added > 0 then
-  redis.call('HINCRBY', KEYS[3], 'in', added)
-  redis.call('HINCRBY', KEYS[4], 'added', added)
-  redis.call('HINCRBY', KEYS[5], 'added', added)
-  redis.call('EXPIRE', KEYS[5], 30)
+local record = 0
+for i = n + 3, #ARGV, 2 do
+  local count, text = tonumber(ARGV[i]), ARGV[i + 1]
+  local whole = true
+  for r = record + 1, record + count do
+    if dropped[r] then whole = false end
+  end
+  if whole then
+    redis.call('XADD', KEYS[1], '*', 'e', text)
+  else
+    local kept, from = {}, 1
+    for r = record + 1, record + count do
+      local stop = string.find(text, '\\n', from, true) or (#text + 1)
+      if not dropped[r] then kept[#kept + 1] = string.sub(text, from, stop - 1) end
+      from = stop + 1
+    end
+    if #kept > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(kept, '\\n')) end
+  end
+  record = record + count
 end
-if dups > 0 then redis.call('HINCRBY', KEYS[3], 'duplicates', dups) end
-return {redis.call('HINCRBY', KEYS[4], 'queued', added), dups}
+local added = n - dups
+if added > 0 then
+  redis.call('HINCRBY', KEYS[4], 'in', added)
+  redis.call('HINCRBY', KEYS[5], 'added', added)
+  redis.call('HINCRBY', KEYS[6], 'added', added)
+  redis.call('EXPIRE', KEYS[6], 30)
+end
+if dups > 0 then redis.call('HINCRBY', KEYS[4], 'duplicates', dups) end
+return {redis.call('HINCRBY', KEYS[5], 'queued', added), dups}
 `)
 
 /**

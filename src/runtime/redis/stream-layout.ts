@@ -22,7 +22,8 @@ export interface PipelineKeys {
   readonly stages: readonly StageKeys[]
   readonly counters: string
   readonly deadLetters: string
-  readonly seen: string
+  /** The set of explicit ids first seen in dedupe time bucket `bucket` (Date.now() / window). */
+  readonly seen: (bucket: number) => string
 }
 
 export function pipelineKeys(compiled: CompiledPipeline, prefix = DEFAULT_PREFIX): PipelineKeys {
@@ -40,6 +41,6 @@ export function pipelineKeys(compiled: CompiledPipeline, prefix = DEFAULT_PREFIX
     })),
     counters: redisKeys.pipelineCounters(prefix, app, name),
     deadLetters: redisKeys.deadLetters(prefix, app, name),
-    seen: redisKeys.seenIds(prefix, app, name),
+    seen: (bucket: number) => redisKeys.seenIds(prefix, app, name, bucket),
   }
 }
