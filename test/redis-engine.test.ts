@@ -132,6 +132,42 @@ describe('redis engine', () => {
     expect(counters).toMatchObject({ in: '2', duplicates: '1' })
   })
 
+  it('pushMany drops ids seen before or earlier in the same call, keeps records without ids, and forgets ids after the window', async () => {
+    const ids = app.pipeline('ids', { input: numbers }, (_p, r) => r.subscribeFunc(({ n }) => ({ m: n }), { name: 'copy', asWorker: true }))
+    const windowMs = 300
+    const { run, outputs, prefix } = await start([ids], {
+      streams: { blockMs: 20, reclaimIdleMs: 300, batchSize: 4, dedupeWindowMs: windowMs },
+    })
+    const ns = () => outputs.map((o) => (o as { n: number }).n).sort((a, b) => a - b)
+    // Seven records packed as entries of 4 and 3; each entry loses one duplicate.
+    await run.pushMany?.('ids', [
+      [{ n: 1 }, 'a'],
+      [{ n: 2 }, undefined],
+      [{ n: 3 }, 'b'],
+      [{ n: 1 }, 'a'],
+      [{ n: 4 }, 'c'],
+      [{ n: 5 }, undefined],
+      [{ n: 3 }, 'b'],
+    ])
+    await run.pushMany?.('ids', [
+      [{ n: 1 }, 'a'],
+      [{ n: 6 }, 'd'],
+    ])
+    await run.drain()
+    expect(ns()).toEqual([1, 2, 3, 4, 5, 6])
+    const counters = await client.hgetall(redisKeys.pipelineCounters(prefix, 'redis_engine', 'ids'))
+    expect(counters).toMatchObject({ in: '6', duplicates: '3' })
+    // The seen ids expire with their bucket, at most two windows on.
+    const seenKeys = await client.keys(`${prefix}:*:seen:*`)
+    expect(seenKeys.length).toBeGreaterThan(0)
+    for (const key of seenKeys) expect(await client.pttl(key)).toBeGreaterThan(0)
+    for (const key of seenKeys) expect(await client.pttl(key)).toBeLessThanOrEqual(2 * windowMs)
+    await new Promise((resolve) => setTimeout(resolve, 2 * windowMs + 50))
+    await run.pushMany?.('ids', [[{ n: 1 }, 'a']]) // two windows later: a new record
+    await finish(run)
+    expect(ns()).toEqual([1, 1, 2, 3, 4, 5, 6])
+  })
+
   it('dead-letters a step that always throws after its attempts while other records flow, and replays it', async () => {
     poisonCalls = 0
     const { run, outputs, prefix } = await start([poison])
@@ -185,6 +221,16 @@ describe('redis engine', () => {
     await run.push('loose', { n: 1, text: 'small' })
     await finish(run)
     expect(await run.waiting('loose')).toBe(0)
+  })
+
+  it('feed stops at an oversize record: what came before it is queued, nothing after it', async () => {
+    const { run, outputs } = await start([loose], { maxRecordBytes: 1000 })
+    // Several feed chunks (500 records each) before and after the oversize record at 1,234.
+    const records = Array.from({ length: 3_000 }, (_, n) => ({ n, text: n === 1_234 ? 'x'.repeat(2000) : 'small' }))
+    await expect(run.feed('loose', records)).rejects.toThrow(/over the limit of 1000 bytes/)
+    await finish(run)
+    const ns = outputs.map((o) => (o as { n: number }).n).sort((a, b) => a - b)
+    expect(ns).toEqual(Array.from({ length: 1_234 }, (_, n) => n))
   })
 
   it('lets a __proto__ payload pollute nothing', async () => {

@@ -192,17 +192,34 @@ async function pushBatch(
   )
   const send = sender(run, job.target)
   let row = 0
+  // One chunk is sent while the next is read and encoded: the engine's round trip and the
+  // producer's own work overlap. Sends go out in order on one connection, so rows stay in order.
+  let sending: { rows: number; done: Promise<void> } | undefined
+  const confirm = async () => {
+    if (!sending) return
+    const { rows, done } = sending
+    sending = undefined
+    await done
+    row += rows
+    for (let i = 0; i < rows; i++) job.meter.row(job.batchProgress)
+  }
   try {
+    let next = 0
     for await (const rows of rowChunks(producer.read(batch, job.context), job.batchSize, 50)) {
       if (lost) break
       const gate = job.limit?.take(rows.length)
       if (gate) await gate
-      const entries = rows.map((record, i) => [record, workerProducerMessageId(producer.name, index, row + i)] as const)
-      await send(entries)
-      row += rows.length
-      for (let i = 0; i < rows.length; i++) job.meter.row(job.batchProgress)
+      const entries = rows.map((record, i) => [record, workerProducerMessageId(producer.name, index, next + i)] as const)
+      next += rows.length
+      const done = send(entries)
+      done.catch(() => {}) // handled by confirm(); this only keeps a failure from going unhandled meanwhile
+      await confirm()
+      sending = { rows: rows.length, done }
     }
+    await confirm()
   } catch (error) {
+    // The source failed while a chunk was on its way: count it if it arrived, for the message.
+    await confirm().catch(() => {})
     throw new StairsError(
       'ENGINE',
       `worker producer '${producer.app}.${producer.name}', batch ${index}, after ${row} rows sent: ${errorMessage(error)}; the batch will be read again`,

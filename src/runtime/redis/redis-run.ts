@@ -14,7 +14,7 @@ import { ConsumerOutbox } from './consumer-outbox.js'
 import { checkContracts } from './contracts.js'
 import { readStageStates, readStats } from './counters.js'
 import { readDeadLetters } from './dead-letter-queue.js'
-import { encodeInputs, queueInputs, rejectInputs } from './input-queue.js'
+import { type EncodedInputs, encodeInputs, queueInputs, rejectInputs } from './input-queue.js'
 import { RetryPromoter } from './retry-promoter.js'
 import { resolveSettings, type StreamsSettings } from './settings.js'
 import { type PipelineKeys, pipelineKeys } from './stream-layout.js'
@@ -160,25 +160,48 @@ export class RedisRun implements PipelineRun {
     const running = this.get(pipeline)
     let chunk: [unknown, string | undefined][] = []
     let count = 0
+    // The next chunk is read and encoded while the one before is on its way; it is sent only once
+    // that one landed, so a refusal (an oversize record) still stops everything after it.
+    let sending: Promise<void> | undefined
     const flush = async () => {
-      const length = await this.enqueue(running, chunk)
+      const encoded = this.encode(running, chunk)
       chunk = []
-      if (length > this.settings.queueCapacity) await this.waitForRoom(running)
+      if (sending) await sending
+      sending = this.send(running, encoded).then(async (length) => {
+        if (length > this.settings.queueCapacity) await this.waitForRoom(running)
+      })
+      sending.catch(() => {}) // awaited by the next flush or below; this only keeps it from going unhandled meanwhile
     }
-    for await (const record of source) {
-      chunk.push([record, undefined])
-      count++
-      if (chunk.length >= FEED_CHUNK) await flush()
+    try {
+      for await (const record of source) {
+        chunk.push([record, undefined])
+        count++
+        if (chunk.length >= FEED_CHUNK) await flush()
+      }
+      if (chunk.length) await flush()
+    } catch (error) {
+      // The source (or a send) failed: what was sent has landed or failed before the caller hears.
+      await sending?.catch(() => {})
+      throw error
     }
-    if (chunk.length) await flush()
+    await sending
     return count
   }
 
   /** Validates, encodes and enqueues records in one script call; returns the records queued at the stage. */
   private async enqueue(running: Running, records: readonly (readonly [unknown, string | undefined])[]): Promise<number> {
+    return this.send(running, this.encode(running, records))
+  }
+
+  /** Validates and encodes records for the first stage (no I/O). */
+  private encode(running: Running, records: readonly (readonly [unknown, string | undefined])[]): EncodedInputs {
     if (this.stopped) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
+    return encodeInputs(running.compiled, records, this.nextId, this.settings.maxRecordBytes)
+  }
+
+  /** Dead-letters the refused records and queues the rest; returns the records queued at the stage. */
+  private async send(running: Running, { ids, texts, rejected, tooLarge }: EncodedInputs): Promise<number> {
     const { compiled, keys } = running
-    const { ids, texts, rejected, tooLarge } = encodeInputs(compiled, records, this.nextId, this.settings.maxRecordBytes)
     let queued = 0
     try {
       const client = await this.producerClient()
