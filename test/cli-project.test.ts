@@ -41,7 +41,7 @@ beforeAll(async () => {
   env = { REDIS_URL: await redisUrl(), STAIRS_REDIS_PREFIX: prefix }
   const created = await sh(
     process.execPath,
-    [path.join(CHECKOUT, 'bin/stairs-admin.js'), 'project:new', 'demo', '--stairs', CHECKOUT],
+    [path.join(CHECKOUT, 'bin/stairs-admin.js'), 'project:new', 'demo'], // no --stairs: a checkout links itself
     temp.dir,
   )
   expect(created.code, created.stderr).toBe(0)

@@ -6,7 +6,7 @@ import { CONFIG_FILE, findProjectRoot, ProjectError } from '../project/load-proj
 import { CliError, usageError } from './errors.js'
 import * as appFiles from './templates/app-files.js'
 import * as projectFiles from './templates/project-files.js'
-import { dependencyRange, STAIRS_VERSION } from './version.js'
+import { dependencyRange, STAIRS_ROOT, STAIRS_VERSION } from './version.js'
 
 export interface NewProjectOptions {
   /** Folder name and package name. */
@@ -115,9 +115,14 @@ function appFilesFor(appName: string): Record<string, string> {
   }
 }
 
-/** `file:/abs/path` for a folder holding a stairs package.json, else a version range. */
-function stairsDependency(stairs: string | undefined, cwd: string): string {
-  if (stairs === undefined) return `^${STAIRS_VERSION}`
+/**
+ * `file:/abs/path` for a folder holding a stairs package.json, else a version range. Without
+ * `--stairs`: this stairs itself, as a `file:` link when it runs from a checkout (so the new
+ * project installs against the code that made it), as `^version` when it was installed from a
+ * registry (it then lives under node_modules).
+ */
+export function stairsDependency(stairs: string | undefined, cwd: string, root = STAIRS_ROOT): string {
+  if (stairs === undefined) return root.split(path.sep).includes('node_modules') ? `^${STAIRS_VERSION}` : `file:${root}`
   const folder = path.resolve(cwd, stairs.replace(/^file:/, ''))
   const manifest = path.join(folder, 'package.json')
   if (existsSync(manifest)) {
