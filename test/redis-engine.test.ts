@@ -111,6 +111,41 @@ describe('redis engine', () => {
     await run.stop()
   })
 
+  it('counts records a worker is running as in flight, not waiting, while they run', async () => {
+    let release: (() => void) | undefined
+    const started = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let unblock: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      unblock = resolve
+    })
+    const slow = app.pipeline('held', { input: numbers }, (_p, r) =>
+      r.subscribeFunc(
+        async ({ n }) => {
+          release?.()
+          await held
+          return { m: n }
+        },
+        { name: 'wait', asWorker: true },
+      ),
+    )
+    const { run, outputs, prefix } = await start([slow])
+    await run.feed(
+      'held',
+      Array.from({ length: 10 }, (_, n) => ({ n })),
+    ) // one stream entry of 10 records
+    await started
+    await new Promise((resolve) => setTimeout(resolve, 50)) // the worker's count reaches Redis
+    // A boundary right after the input shares the input stage: one stage, running the step.
+    const status = await engine.queueStatus?.([slow], { url, prefix })
+    expect(status?.map(({ waiting, inFlight }) => ({ waiting, inFlight }))).toEqual([{ waiting: 0, inFlight: 10 }])
+    expect(await run.waiting('held')).toBe(0)
+    unblock()
+    await finish(run)
+    expect(outputs).toHaveLength(10)
+  })
+
   it('stops at once while its workers wait on an empty stream, instead of after their block time', async () => {
     const { run } = await start([chain], { streams: { blockMs: 60_000, reclaimIdleMs: 300_000 }, shutdownTimeoutMs: 60_000 })
     await run.feed('redis_engine.chain', [{ n: 1 }])

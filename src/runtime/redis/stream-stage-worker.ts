@@ -13,7 +13,7 @@ import { Reclaimer, type StreamEntry } from './reclaimer.js'
 import { StageRecordRunner } from './record-runner.js'
 import type { StreamsSettings } from './settings.js'
 import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
-import { ensureGroup, ReadUnblocker, WorkerLog } from './worker-support.js'
+import { ensureGroup, ReadUnblocker, recordsIn, WorkerLog } from './worker-support.js'
 
 export type OutputSink = (pipeline: string, record: object, id: string) => void
 
@@ -128,6 +128,14 @@ export class StreamStageWorker {
   private async handle(entries: StreamEntry[], deliveries: Map<string, number> | undefined): Promise<void> {
     this.batches++
     this.heartbeat.hold(entries)
+    // Records read and not yet acknowledged, for inspect and the producers' backpressure: counted
+    // at once, before they run (a producer that sees them as still waiting would hold back for
+    // nothing, and one that sees the stream drained would count them twice), and on the same
+    // connection as the commits, so they are counted before they are released.
+    if (!deliveries) {
+      const taken = recordsIn(entries)
+      if (taken) this.writer.hincrby(this.stage.counters, 'taken', taken).catch(() => {})
+    }
     const { batchSize } = this.settings
     let batch = new BatchCommit(batchSize)
     let now = Date.now()
@@ -168,9 +176,6 @@ export class StreamStageWorker {
       inBatch += count
       const last = position === entries.length - 1
       if (inBatch >= batchSize || last) {
-        // Records read and not yet acknowledged, for inspect and the producers' backpressure; sent
-        // before the commit on the same connection, so it is counted before it is released.
-        if (!deliveries && inBatch) this.writer.hincrby(this.stage.counters, 'taken', inBatch).catch(() => {})
         this.scheduleCommit(batch, last ? entries : undefined, now)
         records += inBatch
         if (!last) {

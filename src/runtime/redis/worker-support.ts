@@ -2,6 +2,7 @@
 // once (not once per retry) with where it happened.
 import type { Redis } from 'ioredis'
 import { errorMessage } from '../../errors.js'
+import type { StreamEntry } from './reclaimer.js'
 import { GROUP } from './stream-layout.js'
 
 /** Creates the stage's stream and consumer group if missing; the group reads from the start. */
@@ -84,4 +85,17 @@ export class ReadUnblocker {
       await new Promise((resolve) => setTimeout(resolve, 2))
     }
   }
+}
+
+/** Records some stream entries hold: one per line of field `e`; an entry without it holds none. */
+export function recordsIn(entries: readonly StreamEntry[]): number {
+  let total = 0
+  for (const [, fields] of entries) {
+    let text: string | undefined
+    if (fields) for (let k = 0; k < fields.length; k += 2) if (fields[k] === 'e') text = fields[k + 1]
+    if (text === undefined) continue
+    total++
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) total++
+  }
+  return total
 }
