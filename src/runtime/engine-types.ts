@@ -56,7 +56,11 @@ export interface RunOptions {
   retry?: RetryPolicy
   /** Records a stage queue holds before producers wait (backpressure). */
   queueCapacity?: number
-  /** Receives each record that reaches the end of a pipeline. */
+  /**
+   * Receives each record that reaches the end of a pipeline. On the Redis engines it is called in
+   * the process that runs the pipeline's last stage (a producer-only run never calls it): to read
+   * outputs elsewhere, end the pipeline with a consumer (standalone or iterator).
+   */
   onOutput?: (pipeline: string, record: object, id: string) => void
   /**
    * Memory engine: how long an explicit message id is remembered to drop a replay (ms, default 1
