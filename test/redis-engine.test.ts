@@ -203,6 +203,21 @@ describe('redis engine', () => {
     expect(ns()).toEqual([1, 1, 2, 3, 4, 5, 6])
   })
 
+  it('pushMany deduplicates across the slices its script checks ids in (1,000 at a time)', async () => {
+    const many = app.pipeline('many_ids', { input: numbers }, (_p, r) =>
+      r.subscribeFunc(({ n }) => ({ m: n }), { name: 'copy', asWorker: true }),
+    )
+    const { run, outputs, prefix } = await start([many])
+    // 2,500 records over 1,200 distinct ids: each id comes back 1,200 records later, in another slice.
+    const entries = Array.from({ length: 2_500 }, (_, k) => [{ n: k % 1_200 }, `id-${k % 1_200}`] as const)
+    await run.pushMany?.('many_ids', entries)
+    await finish(run)
+    const ns = outputs.map((o) => (o as { n: number }).n).sort((a, b) => a - b)
+    expect(ns).toEqual(Array.from({ length: 1_200 }, (_, n) => n))
+    const counters = await client.hgetall(redisKeys.pipelineCounters(prefix, 'redis_engine', 'many_ids'))
+    expect(counters).toMatchObject({ in: '1200', duplicates: '1300' })
+  })
+
   it('dead-letters a step that always throws after its attempts while other records flow, and replays it', async () => {
     poisonCalls = 0
     const { run, outputs, prefix } = await start([poison])
