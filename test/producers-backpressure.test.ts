@@ -96,8 +96,10 @@ describe(`backpressure on ${engine}`, () => {
     expect(result.maxQueued['backpressure.slow']).toBeLessThanOrEqual(LIMIT + BATCH)
 
     // Flat memory: the heap saws up and down with garbage collection, so compare its floor. The
-    // lowest heap of the second half stays within 32 MB of the highest of the first 10% (an
-    // unbounded queue of 1M records would raise the floor by several hundred MB).
+    // lowest heap of the second half stays within 64 MB of the highest of the first 10% (an
+    // unbounded queue of 1M records would raise the floor by several hundred MB). On a quiet
+    // machine the floor sits below the early peak; on a loaded one the collector runs late and
+    // the floor was once seen 34 MB above it, so 32 MB was too tight a margin.
     const early = heap.filter((h) => h.rows <= ROWS / 10)
     const late = heap.filter((h) => h.rows > ROWS / 2)
     const earlyPeak = Math.max(...early.map((h) => h.heap))
@@ -112,7 +114,7 @@ describe(`backpressure on ${engine}`, () => {
     )
     expect(early.length).toBeGreaterThan(0)
     expect(late.length).toBeGreaterThan(0)
-    expect(lateFloor - earlyPeak).toBeLessThan(32 * 1024 * 1024)
+    expect(lateFloor - earlyPeak).toBeLessThan(64 * 1024 * 1024)
     // 10,000 queued records take a few MB; the million would take over 100 MB.
     if (client) expect(streamPeak).toBeGreaterThan(0)
     if (client) expect(streamPeak).toBeLessThan(16 * 1024 * 1024)
