@@ -13,6 +13,7 @@ export interface BullmqSettings {
   readonly maxStalledCount: number
   readonly dedupeWindowMs: number
   readonly counterFlushMs: number
+  readonly runRetryDelayMs: number
 }
 
 export function resolveBullmqSettings(options: EngineRunOptions): BullmqSettings {
@@ -28,6 +29,10 @@ export function resolveBullmqSettings(options: EngineRunOptions): BullmqSettings
     maxStalledCount: tuning.maxStalledCount ?? 10,
     dedupeWindowMs: tuning.dedupeWindowMs ?? 3_600_000,
     counterFlushMs: 200,
+    // After a connection error BullMQ waits this long before it fetches or completes again (its
+    // default is 15 s). Our connections reconnect within a second, so a Redis restart would
+    // otherwise stall a worker for up to 15 s after Redis is back.
+    runRetryDelayMs: 250,
   }
 }
 

@@ -65,6 +65,7 @@ export class StageWorkers {
       lockDuration: this.settings.lockDurationMs,
       stalledInterval: this.settings.stalledIntervalMs,
       maxStalledCount: this.settings.maxStalledCount,
+      runRetryDelay: this.settings.runRetryDelayMs,
     })
     const log = new WorkerLog(`pipeline '${compiled.name}', stage '${stage.stage}'`)
     worker.on('error', (error) => log.failure(error))
