@@ -241,13 +241,13 @@ describe('explicit message ids', () => {
     const app = new App('mem_dedupe')
     const pl = app.pipeline('ids', { input: numbered }, (_p, r) => r.subscribeFunc(({ n }) => ({ seen: n })))
     const outputs: object[] = []
-    const run = startMemoryRun([pl], { dedupeWindowMs: 50, onOutput: (_, record) => outputs.push(record) })
+    const run = startMemoryRun([pl], { dedupeWindowMs: 300, onOutput: (_, record) => outputs.push(record) })
     await run.push('ids', { n: 1 }, 'a')
     await run.push('ids', { n: 1 }, 'a') // a replay within the window: dropped
     await run.drain()
     expect(outputs).toHaveLength(1)
     expect((await run.stats())[0]?.counters.duplicates).toBe(1)
-    await sleep(80)
+    await sleep(400)
     await run.push('ids', { n: 2 }, 'b') // forgets 'a' on the way
     await run.push('ids', { n: 1 }, 'a') // outside the window: a new record
     await run.drain()
