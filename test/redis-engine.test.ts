@@ -136,9 +136,15 @@ describe('redis engine', () => {
       Array.from({ length: 10 }, (_, n) => ({ n })),
     ) // one stream entry of 10 records
     await started
-    await new Promise((resolve) => setTimeout(resolve, 50)) // the worker's count reaches Redis
-    // A boundary right after the input shares the input stage: one stage, running the step.
-    const status = await engine.queueStatus?.([slow], { url, prefix })
+    // A boundary right after the input shares the input stage: one stage, running the step. The
+    // worker's count goes out before the step starts, on another connection: poll a little.
+    const stageStatus = () => engine.queueStatus?.([slow], { url, prefix })
+    const deadline = Date.now() + 5_000
+    let status = await stageStatus()
+    while (status?.[0]?.inFlight !== 10 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      status = await stageStatus()
+    }
     expect(status?.map(({ waiting, inFlight }) => ({ waiting, inFlight }))).toEqual([{ waiting: 0, inFlight: 10 }])
     expect(await run.waiting('held')).toBe(0)
     unblock()
