@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
-import { rowChunks } from '../src/producers/row-chunks.js'
 import { MemoryRun, type PipelineRun, runProducer } from '../src/runtime/index.js'
+import { rowChunks } from '../src/runtime/producers/row-chunks.js'
 
 const app = new App('producers_memory')
 const numbers = app.pipeline('numbers', { input: z.object({ n: z.number() }) }, (_p, row) =>

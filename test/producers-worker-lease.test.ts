@@ -4,7 +4,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
-import { WorkerProducerStore } from '../src/producers/worker-producer-store.js'
+import { WorkerProducerStore } from '../src/runtime/engines/redis-common/worker-producer-store.js'
 import {
   initWorkerProducer,
   MemoryRun,

@@ -4,8 +4,8 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, STOP } from '../src/index.js'
+import { resetContracts } from '../src/runtime/engines/redis-streams/index.js'
 import { type EngineModule, type EngineRunOptions, loadEngine, type PipelineRun, redisKeys } from '../src/runtime/index.js'
-import { resetContracts } from '../src/runtime/redis/index.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
 let url: string

@@ -3,7 +3,7 @@
 import type { EngineName } from '../project/config.js'
 import { ENGINES } from '../project/config.js'
 import { type EngineModule, loadEngine } from '../runtime/engine-registry.js'
-import { connectRedis, type RedisSettings } from '../runtime/redis-connection.js'
+import { connectRedis, type RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
 import { CliError } from './errors.js'
 import { type CliProject, engineOf, redisSettingsOf } from './project-context.js'
 

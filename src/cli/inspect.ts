@@ -1,7 +1,7 @@
 // inspect:status and inspect:monitor's library: queue samples from the engine and their layout.
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { QueueStatus } from '../runtime/engine-types.js'
-import type { RedisSettings } from '../runtime/redis-connection.js'
+import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
 
 export type QueueStatusFn = (pipelines: readonly AnyPipeline[], redis: RedisSettings) => Promise<QueueStatus[]>
 

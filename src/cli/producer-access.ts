@@ -1,8 +1,8 @@
 // Producers as the CLI sees them: found by `app.name` (unknown names get a suggestion), and the
 // ones that feed given pipelines.
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
-import type { Producer } from '../producers/producer.js'
-import type { WorkerProducer } from '../producers/worker-producer.js'
+import type { Producer } from '../dsl/producer.js'
+import type { WorkerProducer } from '../dsl/worker-producer.js'
 import { type AnyApp, type CliProject, pipelineId, splitQualified } from './project-context.js'
 import { unknownName } from './suggest.js'
 

@@ -4,7 +4,7 @@ import type { App } from '../dsl/app.js'
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { EngineName } from '../project/config.js'
 import { loadProject, type Project } from '../project/load-project.js'
-import type { RedisSettings } from '../runtime/redis-connection.js'
+import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
 import { usageError } from './errors.js'
 import { unknownName } from './suggest.js'
 

@@ -2,7 +2,7 @@
 // Redis engine that answers (one line naming the masked URL otherwise).
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { EngineName } from '../project/config.js'
-import type { RedisSettings } from '../runtime/redis-connection.js'
+import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
 import { commandProject } from './command-project.js'
 import { type EngineAccess, openEngine, requireRedisEngine } from './engine-access.js'
 import { selectPipelines } from './project-context.js'

@@ -1,9 +1,9 @@
 // producer:init / producer:process for worker producers, with progress (batches done / total).
 
-import type { WorkerProducer } from '../producers/worker-producer.js'
-import { initWorkerProducer, processWorkerProducer } from '../producers/worker-producer-run.js'
+import type { WorkerProducer } from '../dsl/worker-producer.js'
 import type { PipelineRun } from '../runtime/engine-types.js'
-import type { RedisSettings } from '../runtime/redis-connection.js'
+import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
+import { initWorkerProducer, processWorkerProducer } from '../runtime/producers/worker-producer-run.js'
 import { createProgress } from './progress.js'
 
 type AnyWorkerProducer = WorkerProducer<unknown, unknown, unknown>

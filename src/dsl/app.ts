@@ -1,19 +1,14 @@
 import { NameError } from '../errors.js'
 import { assertValidName } from '../names.js'
-import { createProducer, type Producer, type ProducerOptions } from '../producers/producer.js'
-import type { ProducerContext, ProducerRow, RowSource } from '../producers/producer-types.js'
-import {
-  createWorkerProducer,
-  type WorkerProducer,
-  type WorkerProducerOptions,
-  type WorkerProducerSource,
-} from '../producers/worker-producer.js'
 import type { Consumer } from './consumer.js'
 import { createConsumer } from './consumer.js'
 import type { AnyHandle, DataFrame, ShapeOf } from './handle-types.js'
 import { type PipelineContext, PipelineImpl } from './pipeline.js'
 import type { AnyPipeline, InputSchema, Pipeline, PipelineInput } from './pipeline-types.js'
+import { createProducer, type Producer, type ProducerOptions } from './producer.js'
+import type { ProducerContext, ProducerRow, RowSource } from './producer-types.js'
 import type { AnyRecord } from './shape-types.js'
+import { createWorkerProducer, type WorkerProducer, type WorkerProducerOptions, type WorkerProducerSource } from './worker-producer.js'
 
 export interface AppOptions<C> {
   /** The app's typed config, readable by every pipeline of the app (`p.app.config`). */

@@ -4,8 +4,8 @@ import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import { StairsError } from '../errors.js'
 import type { EngineName } from '../project/config.js'
 import type { DeadLetter, PipelineRun, QueueStatus, RunOptions } from './engine-types.js'
-import { MemoryRun } from './memory/memory-run.js'
-import type { RedisSettings } from './redis-connection.js'
+import { MemoryRun } from './engines/memory/memory-run.js'
+import type { RedisSettings } from './engines/redis-common/redis-connection.js'
 
 export interface EngineRunOptions extends RunOptions {
   /** Redis engines: where, and under which key prefix. */
@@ -74,9 +74,9 @@ export async function loadEngine(name: EngineName): Promise<EngineModule> {
     case 'memory':
       return memory
     case 'redis':
-      return (await import('./redis/index.js')).redisEngine
+      return (await import('./engines/redis-streams/index.js')).redisEngine
     case 'bullmq':
-      return (await import('./bullmq/index.js')).bullmqEngine
+      return (await import('./engines/bullmq/index.js')).bullmqEngine
     default:
       throw new StairsError('ENGINE', `engine '${name}' is not available yet; use 'memory'`)
   }

@@ -1,6 +1,6 @@
 import type { AnyPipeline, PipelineInput, PipelineOutput } from '../dsl/pipeline-types.js'
 import type { DeadLetter, PipelineRun, PipelineStats, RunOptions } from './engine-types.js'
-import { MemoryRun } from './memory/memory-run.js'
+import { MemoryRun } from './engines/memory/memory-run.js'
 
 export interface RunResult<Out> {
   readonly outputs: Out[]

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { maskUrl } from '../../runtime/redis-connection.js'
+import { maskUrl } from '../../runtime/engines/redis-common/redis-connection.js'
 import { engineOption, positiveInt } from '../common-options.js'
 import { ENGINE_FLAG, engineFunction } from '../engine-access.js'
 import { formatMonitor, formatStatus, monitorRows, sampleQueues } from '../inspect.js'

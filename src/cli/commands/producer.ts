@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { runProducer } from '../../producers/run-producer.js'
+import { runProducer } from '../../runtime/producers/run-producer.js'
 import { commandProject } from '../command-project.js'
 import { engineOption } from '../common-options.js'
 import { ENGINE_FLAG, openEngine, requireRedisEngine } from '../engine-access.js'

@@ -4,11 +4,11 @@ import type { Consumer } from '../../dsl/consumer.js'
 import { errorMessage, StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
 import type { PipelineRun } from '../engine-types.js'
-import { isThenable } from '../node-ops.js'
-import type { RedisSettings } from '../redis-connection.js'
+import { openRedisConsumerQueue } from '../engines/redis-common/consumer-queue.js'
+import type { RedisSettings } from '../engines/redis-common/redis-connection.js'
+import { isThenable } from '../programs/node-ops.js'
 import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
 import { ReadAhead, type ReadAheadOptions } from './read-ahead.js'
-import { openRedisConsumerQueue } from './redis-consumer-queue.js'
 
 /** Where a consumer's queue lives: Redis (the bullmq and redis engines), or a run (memory). */
 export type ConsumerSource = RedisSettings | PipelineRun
