@@ -60,7 +60,8 @@ export default async function (): Promise<BenchResult[]> {
       const result = await runFlights({
         engine: 'redis',
         workers,
-        redis: { url: server.url, prefix: `bench-flights-${workers}` },
+        flags: { 'redis-url': server.url, prefix: `bench-flights-${workers}` },
+        purgeAfter: true,
         outDir: path.join(dir, `redis-${workers}`),
         producerArgs: [`replay=${REDIS_REPLAY}`],
       })

@@ -7,12 +7,13 @@
 import { Redis } from 'ioredis'
 import { z } from 'zod'
 import { App } from '../src/index.js'
+import { redisConsumerDelivery } from '../src/runtime/engines/redis-common/consumer-queue.js'
 import {
+  connectAdmin,
   consumeIter,
   initWorkerProducer,
   MemoryRun,
   processWorkerProducer,
-  redisConsumerDelivery,
   redisKeys,
   runProducer,
   startRun,
@@ -60,7 +61,7 @@ export default async function (): Promise<BenchResult[]> {
   try {
     for (let run = 0; run < RUNS; run++) {
       await client.flushall()
-      const producerRun = await startRun('redis', [rows], { redis: settings, workers: false })
+      const producerRun = await startRun('redis', [rows], { settings, workers: false })
       record('producer', await timed(() => runProducer(producer, producerRun, { batchSize: BATCH })))
       await producerRun.stop()
 
@@ -79,9 +80,11 @@ export default async function (): Promise<BenchResult[]> {
       )
 
       await client.flushall()
-      const workerRun = await startRun('redis', [rows], { redis: settings, workers: false })
-      await initWorkerProducer(workerProducer, settings)
-      record('workerProducer', await timed(() => processWorkerProducer(workerProducer, workerRun, settings)))
+      const workerRun = await startRun('redis', [rows], { settings, workers: false })
+      const admin = await connectAdmin('redis', settings)
+      await initWorkerProducer(workerProducer, admin)
+      record('workerProducer', await timed(() => processWorkerProducer(workerProducer, workerRun, admin)))
+      await admin.close()
       await workerRun.stop()
 
       await client.flushall()
@@ -92,7 +95,7 @@ export default async function (): Promise<BenchResult[]> {
         'consumeIter',
         await timed(async () => {
           let count = 0
-          for await (const _ of consumeIter(examples, settings, { stopWhenEmpty: true })) count++
+          for await (const _ of consumeIter(examples, { engine: 'redis', settings }, { stopWhenEmpty: true })) count++
           if (count !== ROWS) throw new Error(`consumeIter read ${count} of ${ROWS}`)
         }),
       )

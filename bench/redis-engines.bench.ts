@@ -6,7 +6,7 @@ import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { z } from 'zod'
 import { App, type DataFrame } from '../src/index.js'
-import { loadEngine, type PipelineRun, startRun } from '../src/runtime/index.js'
+import { type PipelineRun, registeredEngines, startRun } from '../src/runtime/index.js'
 import { startRedisServer } from '../test/support/redis.js'
 import { type BenchResult, compared, median } from './harness.js'
 
@@ -76,7 +76,7 @@ async function engineRun(engine: 'redis' | 'bullmq', url: string, hops: number, 
   return measure(url, hops, count, async () => {
     let out = 0
     run = await startRun(engine, [pipeline], {
-      redis: { url, prefix: 'bench' },
+      settings: { url, prefix: 'bench' },
       concurrency: engine === 'bullmq' ? BULLMQ_CONCURRENCY : 1,
       onOutput: () => {
         out++
@@ -150,10 +150,7 @@ async function naiveLists(url: string, hops: number, count: number): Promise<Rat
 
 export default async function (): Promise<BenchResult[]> {
   const server = await startRedisServer()
-  const hasBullmqEngine = await loadEngine('bullmq').then(
-    () => true,
-    () => false,
-  )
+  const hasBullmqEngine = registeredEngines().some((engine) => engine.name === 'bullmq')
   const results: BenchResult[] = []
   try {
     for (const hops of [1, 3]) {

@@ -10,6 +10,9 @@ export type StairsErrorCode =
   | 'ENVELOPE'
   | 'CONFIG'
   | 'ENGINE'
+  | 'RECORD_TOO_LARGE'
+  | 'CONTRACT_MISMATCH'
+  | 'SERVER'
 
 export class StairsError extends Error {
   override readonly name: string = 'StairsError'

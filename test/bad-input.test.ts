@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, concatenate, GraphError, NameError, STOP } from '../src/index.js'
-import { planPipeline, runPipeline } from '../src/runtime/index.js'
+import { planPipeline } from '../src/plan/planner.js'
+import { runPipeline } from '../src/runtime/index.js'
 
 const ab = z.object({ a: z.number(), b: z.number() })
 const f1 = ({ a }: { a: number }) => ({ x: a * 10 })

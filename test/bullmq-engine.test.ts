@@ -3,8 +3,9 @@
 // hung record redelivered after its lock expires; a stop between fast records that leaves no job active.
 import { describe, expect, it } from 'vitest'
 import { App, STOP } from '../src/index.js'
-import { loadEngine, runStandaloneConsumer } from '../src/runtime/index.js'
+import { runStandaloneConsumer } from '../src/runtime/index.js'
 import { bullmqRuns, numbers } from './support/bullmq-runs.js'
+import { engineByName } from './support/engines.js'
 
 const runs = bullmqRuns('bullmq')
 
@@ -58,7 +59,7 @@ describe('bullmq engine: producers, waiting and queue status', () => {
         .subscribeFunc(({ m }) => ({ k: m + 1 }), { name: 'second', asWorker: true }),
     )
     const producer = await runs.start([pl], { workers: false })
-    const engine = await loadEngine('bullmq')
+    const engine = engineByName('bullmq')
     const redis = { url: runs.url, prefix: producer.prefix }
     try {
       expect(
@@ -68,7 +69,7 @@ describe('bullmq engine: producers, waiting and queue status', () => {
         ),
       ).toBe(7)
       expect(await producer.run.waiting('bq_status.two')).toBe(7)
-      const before = await engine.queueStatus?.([pl], redis)
+      const before = await engine.queueStatus([pl], redis)
       expect(before?.map((q) => [q.queue, q.waiting, q.inFlight])).toEqual([
         ['bq_status.two.input', 7, 0],
         ['bq_status.two.second', 0, 0],
@@ -76,13 +77,13 @@ describe('bullmq engine: producers, waiting and queue status', () => {
       expect(before?.[0]?.counters.added).toBe(7)
 
       const outputs: object[] = []
-      const workers = await engine.startRun([pl], { redis, onOutput: (_pl, record) => outputs.push(record) })
+      const workers = await engine.startRun([pl], { settings: redis, onOutput: (_pl, record) => outputs.push(record) })
       try {
         await producer.run.drain()
         expect(outputs).toHaveLength(7)
         expect(await producer.run.waiting('bq_status.two')).toBe(0)
         await workers.stats() // flushes the workers' counters
-        const after = await engine.queueStatus?.([pl], redis)
+        const after = await engine.queueStatus([pl], redis)
         expect(after?.map((q) => [q.waiting, q.inFlight, q.counters.processed])).toEqual([
           [0, 0, 7],
           [0, 0, 7],
@@ -113,7 +114,7 @@ describe('bullmq engine: standalone consumers', () => {
       await run.drain()
       expect(outputs).toHaveLength(3)
       expect(written).toEqual([])
-      expect(await runStandaloneConsumer(sink, { url: runs.url, prefix }, { stopWhenEmpty: true })).toBe(3)
+      expect(await runStandaloneConsumer(sink, { engine: 'bullmq', settings: { url: runs.url, prefix } }, { stopWhenEmpty: true })).toBe(3)
       expect(written.sort()).toEqual([1, 2, 3])
     } finally {
       await run.stop()
@@ -138,18 +139,17 @@ describe('bullmq engine: stop and redelivery', () => {
         ),
     )
     const tuning = { lockDurationMs: 1_000, stalledIntervalMs: 300 }
-    const first = await runs.start([pl], { shutdownTimeoutMs: 200, bullmq: tuning })
+    const first = await runs.start([pl], { shutdownTimeoutMs: 200, settings: tuning })
     await first.run.push('bq_stall.hung', { n: 7 })
     while (startedIn.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
     await first.run.stop() // resolves although the record never finished
     expect(first.outputs).toEqual([])
 
     hang = false
-    const engine = await loadEngine('bullmq')
+    const engine = engineByName('bullmq')
     const outputs: object[] = []
     const second = await engine.startRun([pl], {
-      redis: { url: runs.url, prefix: first.prefix },
-      bullmq: tuning,
+      settings: { url: runs.url, prefix: first.prefix, ...tuning },
       onOutput: (_pipeline, record) => outputs.push(record),
     })
     try {

@@ -5,9 +5,10 @@ import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
-import { loadEngine, redisKeys } from '../src/runtime/index.js'
+import { redisKeys, startRun } from '../src/runtime/index.js'
 import { bullmqQueueName } from '../src/runtime/keys.js'
 import { bullmqRuns, numbers } from './support/bullmq-runs.js'
+import { engineByName } from './support/engines.js'
 
 const runs = bullmqRuns('bullmq-fail')
 
@@ -65,7 +66,7 @@ describe('bullmq engine: failures', () => {
         ),
     )
     const { run, outputs, prefix } = await runs.start([flaky])
-    const engine = await loadEngine('bullmq')
+    const engine = engineByName('bullmq')
     const redis = { url: runs.url, prefix }
     try {
       await run.feed(
@@ -74,21 +75,21 @@ describe('bullmq engine: failures', () => {
       )
       await run.drain()
       expect(outputs).toHaveLength(3)
-      const listed = await engine.listDeadLetters?.([flaky], redis)
+      const listed = await engine.listDeadLetters([flaky], redis)
       expect(listed?.map((d) => d.stage)).toEqual(['second', 'second', 'second'])
       expect(listed?.map((d) => (JSON.parse(d.payload as string) as { d: [{ m: number }] }).d[0].m).sort()).toEqual([10, 30, 50])
-      expect(await engine.listDeadLetters?.([flaky], redis, 2)).toHaveLength(2)
+      expect(await engine.listDeadLetters([flaky], redis, 2)).toHaveLength(2)
 
       healed = true
       const one = listed?.[0]?.id as string
-      expect(await engine.replayDeadLetters?.([flaky], redis, [one])).toBe(1)
+      expect(await engine.replayDeadLetters([flaky], redis, [one])).toBe(1)
       await run.drain()
       expect(outputs).toHaveLength(4)
       expect(outputs.map((o) => o.id)).toContain(one)
-      expect(await engine.replayDeadLetters?.([flaky], redis)).toBe(2)
+      expect(await engine.replayDeadLetters([flaky], redis)).toBe(2)
       await run.drain()
       expect(outputs.map((o) => (o.record as { n: number }).n).sort()).toEqual([0, 1, 2, 3, 4, 5])
-      expect(await engine.listDeadLetters?.([flaky], redis)).toEqual([])
+      expect(await engine.listDeadLetters([flaky], redis)).toEqual([])
     } finally {
       await run.stop()
     }
@@ -128,8 +129,8 @@ describe('bullmq engine: failures', () => {
       expect(await client.hget(jobKey, 'data')).toContain('"i\\":\\"mangled')
       await client.hset(jobKey, 'data', Buffer.from([0x00, 0xff, 0x7b, 0x6a, 0x75, 0x6e, 0x6b]))
       const outputs: object[] = []
-      const workers = await (await loadEngine('bullmq')).startRun([poison], {
-        redis: { url: runs.url, prefix: producer.prefix },
+      const workers = await startRun('bullmq', [poison], {
+        settings: { url: runs.url, prefix: producer.prefix },
         onOutput: (_pipeline, record) => outputs.push(record),
       })
       try {
@@ -138,7 +139,7 @@ describe('bullmq engine: failures', () => {
         const dead = await workers.deadLetters()
         expect(dead).toHaveLength(1)
         expect(dead[0]).toMatchObject({ stage: 'input', id: 'mmangled', attempts: 1, error: { name: 'EnvelopeError' } })
-        expect(dead[0]?.error.message).toContain("pipeline 'poison', stage 'input': not a stairs envelope (invalid JSON")
+        expect(dead[0]?.error.message).toContain("pipeline 'bq_fail.poison', stage 'input': not a stairs envelope (invalid JSON")
       } finally {
         await workers.stop()
       }
@@ -155,7 +156,7 @@ describe('bullmq engine: failures', () => {
     const { run, outputs } = await runs.start([big], { maxRecordBytes: 1000 })
     try {
       await expect(run.push('bq_fail.big', { text: 'x'.repeat(2000) }, 'huge')).rejects.toThrow(
-        /pipeline 'big', push: record 'huge' is \d+ bytes once encoded, over the limit of 1000 bytes/,
+        /pipeline 'bq_fail.big', input: record 'huge' is \d+ bytes encoded, over the limit of 1000 bytes/,
       )
       await run.push('bq_fail.big', { text: 'small' })
       await run.drain()

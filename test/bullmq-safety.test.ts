@@ -4,8 +4,9 @@ import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
-import { loadEngine, redisKeys } from '../src/runtime/index.js'
+import { redisKeys } from '../src/runtime/index.js'
 import { bullmqRuns, numbers } from './support/bullmq-runs.js'
+import { engineByName } from './support/engines.js'
 
 const runs = bullmqRuns('bullmq-safe')
 
@@ -60,22 +61,20 @@ describe('bullmq engine: safety', () => {
     )
     const first = await runs.start([pl], { contracts: { 'bq_safe.contract.input': 'aaa', 'bq_safe.contract.two': 'bbb' } })
     await first.run.stop()
-    const engine = await loadEngine('bullmq')
+    const engine = engineByName('bullmq')
     const attempt = engine.startRun([pl], {
-      redis: { url: runs.url, prefix: first.prefix },
+      settings: { url: runs.url, prefix: first.prefix },
       contracts: { 'bq_safe.contract.input': 'aaa', 'bq_safe.contract.two': 'ccc' },
     })
-    await expect(attempt).rejects.toThrow(
-      `stage 'two' (queue 'bq_safe.contract.two') changed its payload contract: this worker expects ccc, but the running system registered bbb`,
-    )
+    await expect(attempt).rejects.toThrow(`bq_safe.contract.two: the running system registered bbb, this worker has ccc`)
     // The same contracts start fine; a producer-only client does not check them.
     const again = await engine.startRun([pl], {
-      redis: { url: runs.url, prefix: first.prefix },
+      settings: { url: runs.url, prefix: first.prefix },
       contracts: { 'bq_safe.contract.two': 'bbb' },
     })
     await again.stop()
     const producerOnly = await engine.startRun([pl], {
-      redis: { url: runs.url, prefix: first.prefix },
+      settings: { url: runs.url, prefix: first.prefix },
       workers: false,
       contracts: { 'bq_safe.contract.two': 'ccc' },
     })
@@ -100,10 +99,10 @@ describe('bullmq engine: safety', () => {
   })
 
   it('fails fast at start when Redis is unreachable, naming the masked URL', async () => {
-    const engine = await loadEngine('bullmq')
+    const engine = engineByName('bullmq')
     const app2 = new App('bq_down')
     const pl = app2.pipeline('p', { input: numbers }, (_p, r) => r.subscribeFunc(({ n }) => ({ m: n }), { name: 'copy' }))
-    await expect(engine.startRun([pl], { redis: { url: 'redis://user:hunter2@127.0.0.1:1' } })).rejects.toThrow(
+    await expect(engine.startRun([pl], { settings: { url: 'redis://user:hunter2@127.0.0.1:1' } })).rejects.toThrow(
       'cannot use Redis at redis://user:***@127.0.0.1:1: connection refused',
     )
   })

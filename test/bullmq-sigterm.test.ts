@@ -5,8 +5,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadEngine } from '../src/runtime/index.js'
 import { sinkKey, slowPipeline } from './fixtures/bullmq-sigterm-pipeline.js'
+import { engineByName } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -72,8 +72,8 @@ function startWorker(): WorkerProcess {
 
 describe('bullmq engine: SIGTERM', () => {
   it('finishes in-flight records, loses none, and exits within its timeout', async () => {
-    const engine = await loadEngine('bullmq')
-    const producer = await engine.startRun([slowPipeline], { redis: { url, prefix }, workers: false })
+    const engine = engineByName('bullmq')
+    const producer = await engine.startRun([slowPipeline], { settings: { url, prefix }, workers: false })
     const sink = new Redis(url)
     const first = startWorker()
     try {

@@ -9,9 +9,10 @@ import { formatMonitor, formatStatus, monitorRows, type QueueSample } from '../s
 import { parseOptions } from '../src/cli/options.js'
 import { barLine, createProgress, plainLine } from '../src/cli/progress.js'
 import { registerAppModule } from '../src/cli/scaffold.js'
-import { closest, editDistance, unknownName } from '../src/cli/suggest.js'
+import { unknownName } from '../src/cli/suggest.js'
 import { StairsError } from '../src/errors.js'
 import type { QueueStatus, StageCounters } from '../src/runtime/engine-types.js'
+import { closest, editDistance } from '../src/suggest.js'
 
 describe('suggestions', () => {
   it('edit distance and the closest valid name', () => {
@@ -70,7 +71,8 @@ describe('describeFailure', () => {
       lines: ['error: bad', 'hint: do this'],
       exitCode: 1,
     })
-    expect(describeFailure(new StairsError('CONFIG', 'broken config'), false)).toEqual({ lines: ['error: broken config'], exitCode: 1 })
+    expect(describeFailure(new StairsError('CONFIG', 'broken config'), false)).toEqual({ lines: ['error: broken config'], exitCode: 2 })
+    expect(describeFailure(new StairsError('ENGINE', 'server gone'), false)).toEqual({ lines: ['error: server gone'], exitCode: 1 })
     const verbose = describeFailure(new StairsError('CONFIG', 'broken config'), true)
     expect(verbose.lines[0]).toBe('error: broken config')
     expect(verbose.lines[1]).toMatch(/\n\s+at /)

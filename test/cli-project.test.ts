@@ -109,7 +109,7 @@ describe('a new project, end to end', () => {
     workers.kill('SIGTERM')
     const { code, stdout, stderr } = await done
     expect(code, stderr).toBe(0)
-    expect(stdout).toContain('SIGTERM: finishing the records in flight')
+    expect(stdout).toContain('SIGTERM, finishing the records in flight')
     expect(stdout).toContain('workers stopped')
     expect(stderr).not.toContain('without the contract check') // codegen's manifest gave the contracts
     const rows = sinkOf('demo').sort((a, b) => a.id - b.id)

@@ -47,7 +47,7 @@ afterEach(async () => {
 describe.each(engines)('consumerIter on %s', (engine) => {
   it('yields records in order, resumes after a break, ends when empty, and trains a model on exactly every row', async () => {
     current = await startEngine(engine, [prepare], {}, 'iter')
-    const where = current.redis ?? current.run
+    const where = current.admin
     await runProducer(points, current.run)
 
     // Take the first 10 and stop: they are acknowledged, the rest stay for the next iteration.
@@ -93,7 +93,7 @@ describe.each(engines)('consumerIter on %s', (engine) => {
   it('refuses a consumer of another kind', async () => {
     current = await startEngine(engine, [prepare], {}, 'iter')
     const simple = new App('iter_kind').consumer('plain', () => {})
-    const iteration = consumeIter(simple, current.redis ?? current.run)
+    const iteration = consumeIter(simple, current.admin)
     await expect(iteration.next()).rejects.toThrow(
       /consumeIter takes a consumer made by app.consumerIter\(...\); 'iter_kind.plain' is a simple consumer/,
     )

@@ -12,14 +12,8 @@ import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ConsumerRef } from '../src/graph/nodes.js'
 import { App } from '../src/index.js'
-import {
-  consumeIter,
-  openConsumerQueue,
-  redisConsumerDelivery,
-  redisConsumerQueueLength,
-  redisKeys,
-  runStandaloneConsumer,
-} from '../src/runtime/index.js'
+import { redisConsumerDelivery, redisConsumerQueueLength } from '../src/runtime/engines/redis-common/consumer-queue.js'
+import { consumeIter, openConsumerQueue, redisKeys, runStandaloneConsumer } from '../src/runtime/index.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -44,7 +38,7 @@ afterEach(async () => {
   await deletePrefix(url, prefix)
 })
 
-const settings = () => ({ url, prefix })
+const settings = () => ({ engine: 'redis', settings: { url, prefix } })
 const keyOf = (name: string) => redisKeys.consumerQueue(prefix, APP, name)
 async function deliver(consumer: ConsumerRef, from: number, count: number): Promise<void> {
   const send = redisConsumerDelivery(client, prefix)
@@ -104,7 +98,7 @@ describe('a consumer stream on Redis', () => {
       `import { App } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/index.ts')).href)}
 import { consumeIter } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/runtime/index.ts')).href)}
 const rows = new App(${JSON.stringify(APP)}).consumerIter('rows')
-for await (const { n } of consumeIter(rows, { url: process.argv[2], prefix: process.argv[3] }, { batchSize: 10 })) {
+for await (const { n } of consumeIter(rows, { engine: 'redis', settings: { url: process.argv[2], prefix: process.argv[3] } }, { batchSize: 10 })) {
   process.stdout.write(n + '\\n')
   if (n === 24) process.kill(process.pid, 'SIGKILL')
 }

@@ -53,7 +53,7 @@ describe.each(engines)('standalone consumer on %s', (engine) => {
     csvPath = path.join(dir, `${engine}-orders.csv`)
     appendFileSync(csvPath, '')
     current = await startEngine(engine, [orders], {}, 'standalone')
-    const where = current.redis ?? current.run
+    const where = current.admin
     await runProducer(source, current.run)
     await current.run.drain()
     expect(readFileSync(csvPath, 'utf8')).toBe('')

@@ -87,10 +87,10 @@ describe('flights example', () => {
   })
 
   it('redis: the generated worker in its own process, 5,000 rows', async () => {
-    const redis = await workspace.redis('ex-flights')
+    const flags = await workspace.redisFlags('ex-flights')
     const result = await runFlights({
       engine: 'redis',
-      redis,
+      flags,
       outDir: workspace.out('redis'),
       producerArgs: ['rows=5000'],
     })

@@ -55,7 +55,7 @@ describe('hacker-news example', () => {
   })
 
   it('redis: the same CSV rows and stats with the generated worker in its own process', async () => {
-    const redis = await workspace.redis('ex-hn')
-    check(await runHackerNews({ engine: 'redis', redis, outDir: workspace.out('redis') }))
+    const flags = await workspace.redisFlags('ex-hn')
+    check(await runHackerNews({ engine: 'redis', flags, outDir: workspace.out('redis') }))
   }, 60_000)
 })

@@ -36,8 +36,8 @@ describe('spam example', () => {
   }, 60_000)
 
   it('redis: generated workers in their own processes, every 3rd email; same model as on memory', async () => {
-    const redis = await workspace.redis('ex-spam')
-    const onRedis = await runSpam({ engine: 'redis', redis, outDir: workspace.out('redis'), producerArgs: ['every=3'] })
+    const flags = await workspace.redisFlags('ex-spam')
+    const onRedis = await runSpam({ engine: 'redis', flags, outDir: workspace.out('redis'), producerArgs: ['every=3'] })
     expect(onRedis.emails).toBe(2016)
     expect(onRedis.stats.counters).toMatchObject({ in: 2016, filtered: onRedis.test, deadLettered: 0 })
     expect(onRedis.testAccuracy).toBeGreaterThanOrEqual(0.9)

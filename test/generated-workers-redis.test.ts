@@ -6,9 +6,9 @@ import path from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { wordStats } from '../examples/quickstart/word-stats.js'
-import { startRun } from '../src/runtime/engine-registry.js'
 import { redisKeys } from '../src/runtime/keys.js'
 import { loadManifest } from '../src/runtime/manifest.js'
+import { startRun } from '../src/runtime/registry.js'
 import { REPO } from './support/codegen-project.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
@@ -51,7 +51,7 @@ describe('generated worker on the redis engine', () => {
     await until('the worker to start', () => worker.stderr().includes('running 2 stage(s) on redis') || worker.child.exitCode !== null)
     expect(worker.stderr()).toContain('running 2 stage(s) on redis')
 
-    const producer = await startRun('redis', [wordStats], { redis: { url, prefix }, workers: false })
+    const producer = await startRun('redis', [wordStats], { settings: { url, prefix }, workers: false })
     try {
       await producer.feed('quickstart.word_stats', [
         { author: 'a', text: 'one two three four' },
@@ -68,7 +68,7 @@ describe('generated worker on the redis engine', () => {
     }
     worker.child.kill('SIGTERM')
     expect(await worker.exit).toBe(0)
-    expect(worker.stderr()).toContain('stopping')
+    expect(worker.stderr()).toContain('workers stopped')
   })
 
   it("refuses to start when Redis holds another contract for one of the manifest's queues", async () => {
@@ -83,6 +83,8 @@ describe('generated worker on the redis engine', () => {
 
     const worker = startWorker(prefix)
     expect(await worker.exit).toBe(1)
-    expect(worker.stderr()).toContain(`${queue}: Redis has deadbeefdeadbeef, this worker has ${manifest.contracts[queue]}`)
+    expect(worker.stderr()).toContain(
+      `${queue}: the running system registered deadbeefdeadbeef, this worker has ${manifest.contracts[queue]}`,
+    )
   })
 })

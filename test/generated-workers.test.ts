@@ -110,9 +110,9 @@ for (const project of projects) {
 }
 
 describe('worker entrypoint flags', () => {
-  it('refuses an unknown engine with a clear message and exit 1', async () => {
+  it('refuses an unknown engine with a clear message and exit 2', async () => {
     const result = await runTs(path.join(REPO, 'generated/workers/quickstart.word_stats.ts'), ['--engine', 'kafka'])
-    expect(result.code).toBe(1)
-    expect(result.stderr).toContain("--engine must be one of memory, bullmq, redis, got 'kafka'")
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("unknown engine 'kafka'; registered engines: memory, redis, bullmq")
   })
 })

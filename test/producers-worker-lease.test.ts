@@ -4,12 +4,13 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
-import { WorkerProducerStore } from '../src/runtime/engines/redis-common/worker-producer-store.js'
+import { RedisBatchLeases } from '../src/runtime/engines/redis-common/batch-lease-store.js'
 import {
+  connectAdmin,
+  type EngineAdmin,
   initWorkerProducer,
   MemoryRun,
   processWorkerProducer,
-  type RedisSettings,
   resetWorkerProducer,
   workerProducerStatus,
 } from '../src/runtime/index.js'
@@ -18,10 +19,14 @@ import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 let url: string
 let client: Redis
 const prefixes: string[] = []
-const settingsFor = (name: string): RedisSettings => {
+const admins: EngineAdmin[] = []
+/** The redis engine's admin side on a fresh prefix (where worker producers keep their leases). */
+const adminFor = async (name: string): Promise<EngineAdmin & { prefix: string }> => {
   const prefix = uniquePrefix(name)
   prefixes.push(prefix)
-  return { url, prefix }
+  const admin = await connectAdmin('redis', { url, prefix })
+  admins.push(admin)
+  return Object.assign(admin, { prefix })
 }
 
 beforeAll(async () => {
@@ -29,6 +34,7 @@ beforeAll(async () => {
   client = new Redis(url)
 })
 afterAll(async () => {
+  for (const admin of admins) await admin.close()
   for (const prefix of prefixes) await deletePrefix(url, prefix)
   client.disconnect()
 })
@@ -57,8 +63,8 @@ const pages = app.workerProducer(
 
 describe('worker producer leases', () => {
   it('claims in order, lets a lapsed lease be taken over, and refuses the old holder', async () => {
-    const settings = settingsFor('wp-lease')
-    const store = new WorkerProducerStore(client, 'wp_lease', 'pages', settings.prefix)
+    const settings = await adminFor('wp-lease')
+    const store = new RedisBatchLeases(client, 'wp_lease', 'pages', settings.prefix)
     expect(await store.claim('a', 1000)).toEqual({ kind: 'uninitialized' })
     await initWorkerProducer(pages, settings)
     const first = await store.claim('a', 100)
@@ -84,14 +90,14 @@ describe('worker producer leases', () => {
 
   it('says to run producer:init first', async () => {
     const run = new MemoryRun([items])
-    await expect(processWorkerProducer(pages, run, settingsFor('wp-uninit'))).rejects.toThrow(
-      /worker producer 'wp_lease.pages' has no batch list in Redis: run `stairs producer:init wp_lease.pages` first/,
+    await expect(processWorkerProducer(pages, run, await adminFor('wp-uninit'))).rejects.toThrow(
+      /worker producer 'wp_lease.pages' has no batch list yet: run `stairs producer:init wp_lease.pages` first/,
     )
     await run.stop()
   })
 
   it('replays a failed batch after its lease and the memory engine drops the duplicates by id', async () => {
-    const settings = settingsFor('wp-memory')
+    const settings = await adminFor('wp-memory')
     const outputs: { batch: number; i: number }[] = []
     const run = new MemoryRun([items], { onOutput: (_p, record) => outputs.push(record as { batch: number; i: number }) })
     await initWorkerProducer(pages, settings)

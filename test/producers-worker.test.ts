@@ -83,9 +83,9 @@ describe.each(redisEngines)('worker producer on %s', (engine) => {
 
   it('3 processes, one SIGKILLed mid-batch: every row reaches the sink exactly once', { timeout: 60_000 }, async () => {
     const settings = sink.redis as NonNullable<typeof sink.redis>
-    expect(await initWorkerProducer(numbers, settings)).toEqual({ created: true, total: BATCHES })
+    expect(await initWorkerProducer(numbers, sink.admin)).toEqual({ created: true, total: BATCHES })
     // Idempotent: a second init changes nothing.
-    expect(await initWorkerProducer(numbers, settings)).toEqual({ created: false, total: BATCHES })
+    expect(await initWorkerProducer(numbers, sink.admin)).toEqual({ created: false, total: BATCHES })
 
     const rawKey = `${settings.prefix}:test:raw-pushes`
     const args = [engine, settings.url, settings.prefix as string, rawKey]
@@ -96,7 +96,7 @@ describe.each(redisEngines)('worker producer on %s', (engine) => {
     expect(await victim.exited).toBeNull()
     expect(await Promise.all(others.map((o) => o.exited))).toEqual([0, 0])
 
-    const status = await workerProducerStatus(numbers, settings)
+    const status = await workerProducerStatus(numbers, sink.admin)
     expect(status).toMatchObject({ total: BATCHES, done: BATCHES, leased: 0 })
     expect(status.reclaimed).toBeGreaterThanOrEqual(1)
     const results = others.map((o) => (o.lines.find((l) => 'result' in l) as { result: { batches: number; reclaimed: number } }).result)

@@ -9,7 +9,8 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../src/index.js'
-import { connectRedis, loadEngine, RedisConnectionError } from '../src/runtime/index.js'
+import { connectRedis } from '../src/runtime/engines/redis-common/redis-connection.js'
+import { RedisConnectionError, startRun } from '../src/runtime/index.js'
 import { freePort, startRedisServer, type TestRedisServer } from './support/redis.js'
 
 const PASSWORD = 'S3cret-pw'
@@ -25,7 +26,7 @@ const pl = app.pipeline('p', { input: z.object({ n: z.number() }) }, (_p, r) =>
 /** Runs three records through `pl` on `engine` and returns the outputs. */
 async function roundTrip(engine: 'bullmq' | 'redis', redis: { url: string; prefix: string; tls?: object }): Promise<object[]> {
   const outputs: object[] = []
-  const run = await (await loadEngine(engine)).startRun([pl], { redis, onOutput: (_p, record) => outputs.push(record) })
+  const run = await startRun(engine, [pl], { settings: redis, onOutput: (_p, record) => outputs.push(record) })
   try {
     await run.feed('auth_check.p', [{ n: 1 }, { n: 2 }, { n: 3 }])
     await run.drain()
@@ -84,7 +85,7 @@ describe('Redis with a password and ACL users', () => {
   })
 
   it.each(['bullmq', 'redis'] as const)('a wrong password fails a %s run at start, in one line', async (engine) => {
-    const run = (await loadEngine(engine)).startRun([pl], { redis: { url: `redis://default:wrong-${PASSWORD}@${base}`, prefix: 'auth' } })
+    const run = startRun(engine, [pl], { settings: { url: `redis://default:wrong-${PASSWORD}@${base}`, prefix: 'auth' } })
     const message = await oneLineFailure(run, `redis://default:***@${base}`, `wrong-${PASSWORD}`)
     expect(message).toContain('WRONGPASS')
   })
@@ -98,7 +99,7 @@ describe('Redis with a password and ACL users', () => {
       // An engine may find the gap when it starts or at the first push; either way, one clear line.
       const settings = { url: `redis://limited:${LIMITED_PASSWORD}@${base}`, prefix: `auth-${engine}` }
       const runAndPush = (async () => {
-        const run = await (await loadEngine(engine)).startRun([pl], { redis: settings, workers: false })
+        const run = await startRun(engine, [pl], { settings: settings, workers: false })
         try {
           await run.push('auth_check.p', { n: 1 })
         } finally {

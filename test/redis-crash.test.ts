@@ -3,9 +3,9 @@
 // must reach the sink; duplicates are bounded by what the killed workers held in flight.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
+import { type StartRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
-import { REDIS_ENGINES } from './support/engines.js'
+import { REDIS_ENGINES, settingsFor } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 import { inFlight, killWorker, startWorker, type WorkerProcess } from './support/worker-processes.js'
 
@@ -25,11 +25,13 @@ describe.each(REDIS_ENGINES)('crash: SIGKILLed workers on %s', (engine) => {
     const url = await redisUrl()
     const prefix = uniquePrefix(`crash-${engine}`)
     prefixes.push(prefix)
-    const options: EngineRunOptions = {
-      streams: { batchSize: 100, blockMs: 50, reclaimIdleMs: 1_000 },
-      bullmq: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
+    const options: StartRunOptions = {
+      settings: settingsFor(engine, url, prefix, {
+        redis: { batchSize: 100, blockMs: 50, reclaimIdleMs: 1_000 },
+        bullmq: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
+      }),
     }
-    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false, redis: { url, prefix } })
+    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false })
     const stable = startWorker(engine, url, prefix, options)
     let victim: WorkerProcess = startWorker(engine, url, prefix, options)
     const workers = [stable]

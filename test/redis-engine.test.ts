@@ -3,19 +3,19 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import type { AnyPipeline } from '../src/index.js'
 import { App, STOP } from '../src/index.js'
-import { resetContracts } from '../src/runtime/engines/redis-streams/index.js'
-import { type EngineModule, type EngineRunOptions, loadEngine, type PipelineRun, redisKeys } from '../src/runtime/index.js'
+import { type PipelineRun, redisKeys, type StartRunOptions } from '../src/runtime/index.js'
+import { engineByName } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 
 let url: string
-let engine: EngineModule
+const engine = engineByName('redis')
 let client: Redis
 const prefixes: string[] = []
 
 beforeAll(async () => {
   url = await redisUrl()
-  engine = await loadEngine('redis')
   client = new Redis(url)
 })
 
@@ -73,15 +73,16 @@ const loose = app.pipeline('loose', { input: z.looseObject({ n: z.number() }) },
   r.subscribeFunc((record) => ({ keys: Object.keys(record).join(',') }), { name: 'keys', asWorker: true }),
 )
 
-async function start(pipelines: Parameters<EngineModule['startRun']>[0], extra: EngineRunOptions = {}) {
+/** Starts workers on a fresh prefix (or `extra.settings`' own), with short timings; `tuning` adds redis engine settings. */
+async function start(pipelines: readonly AnyPipeline[], extra: StartRunOptions = {}, tuning: Record<string, unknown> = {}) {
   const prefix = uniquePrefix('redis-engine')
   prefixes.push(prefix)
   const outputs: object[] = []
+  const { settings, ...rest } = extra
   const run = await engine.startRun(pipelines, {
-    redis: { url, prefix },
-    streams: { blockMs: 20, reclaimIdleMs: 300 },
     onOutput: (_pipeline, record) => outputs.push(record),
-    ...extra,
+    ...rest,
+    settings: { url, prefix, blockMs: 20, reclaimIdleMs: 300, ...tuning, ...settings },
   })
   return { run, outputs, prefix }
 }
@@ -105,7 +106,7 @@ describe('redis engine', () => {
     const [stats] = await run.stats()
     expect(stats?.counters).toMatchObject({ in: 30, out: expected.length, filtered: 10, deadLettered: 0, rejected: 0 })
     expect(stats?.stages.map((s) => s.counters.added)).toEqual([30, 20])
-    const status = await engine.queueStatus?.([chain], { url, prefix })
+    const status = await engine.queueStatus([chain], { url, prefix })
     expect(status?.map((s) => s.queue)).toEqual(['redis_engine.chain.input', 'redis_engine.chain.copies'])
     expect(status?.every((s) => s.waiting === 0 && s.inFlight === 0)).toBe(true)
     await run.stop()
@@ -138,7 +139,7 @@ describe('redis engine', () => {
     await started
     // A boundary right after the input shares the input stage: one stage, running the step. The
     // worker's count goes out before the step starts, on another connection: poll a little.
-    const stageStatus = () => engine.queueStatus?.([slow], { url, prefix })
+    const stageStatus = () => engine.queueStatus([slow], { url, prefix })
     const deadline = Date.now() + 5_000
     let status = await stageStatus()
     while (status?.[0]?.inFlight !== 10 && Date.now() < deadline) {
@@ -153,7 +154,7 @@ describe('redis engine', () => {
   })
 
   it('stops at once while its workers wait on an empty stream, instead of after their block time', async () => {
-    const { run } = await start([chain], { streams: { blockMs: 60_000, reclaimIdleMs: 300_000 }, shutdownTimeoutMs: 60_000 })
+    const { run } = await start([chain], { shutdownTimeoutMs: 60_000 }, { blockMs: 60_000, reclaimIdleMs: 300_000 })
     await run.feed('redis_engine.chain', [{ n: 1 }])
     await run.drain()
     const started = Date.now()
@@ -176,9 +177,7 @@ describe('redis engine', () => {
   it('pushMany drops ids seen before or earlier in the same call, keeps records without ids, and forgets ids after the window', async () => {
     const ids = app.pipeline('ids', { input: numbers }, (_p, r) => r.subscribeFunc(({ n }) => ({ m: n }), { name: 'copy', asWorker: true }))
     const windowMs = 1_000
-    const { run, outputs, prefix } = await start([ids], {
-      streams: { blockMs: 20, reclaimIdleMs: 300, batchSize: 4, dedupeWindowMs: windowMs },
-    })
+    const { run, outputs, prefix } = await start([ids], { dedupeWindowMs: windowMs }, { batchSize: 4 })
     const ns = () => outputs.map((o) => (o as { n: number }).n).sort((a, b) => a - b)
     // Seven records packed as entries of 4 and 3; each entry loses one duplicate.
     await run.pushMany?.('ids', [
@@ -243,8 +242,8 @@ describe('redis engine', () => {
     expect(letters[0]?.error.message).toContain('thirteen is unlucky')
     const [stats] = await run.stats()
     expect(stats?.stages[0]?.counters).toMatchObject({ failed: 3, retried: 2, deadLettered: 1, processed: 2 })
-    expect(await engine.listDeadLetters?.([poison], { url, prefix })).toHaveLength(1)
-    expect(await engine.replayDeadLetters?.([poison], { url, prefix }, [letters[0]?.id as string])).toBe(1)
+    expect(await engine.listDeadLetters([poison], { url, prefix })).toHaveLength(1)
+    expect(await engine.replayDeadLetters([poison], { url, prefix }, [letters[0]?.id as string])).toBe(1)
     await run.drain()
     expect(poisonCalls).toBe(6)
     expect(await run.deadLetters()).toHaveLength(1)
@@ -273,7 +272,7 @@ describe('redis engine', () => {
   it('refuses an oversize record at the producer, naming the pipeline and the size', async () => {
     const { run } = await start([loose], { maxRecordBytes: 1000 })
     await expect(run.push('loose', { n: 1, text: 'x'.repeat(2000) })).rejects.toThrow(
-      /pipeline 'redis_engine.loose', input: the record is 20\d\d bytes encoded, over the limit of 1000 bytes/,
+      /pipeline 'redis_engine.loose', input: record '[^']+' is 20\d\d bytes encoded, over the limit of 1000 bytes/,
     )
     await run.push('loose', { n: 1, text: 'small' })
     await finish(run)
@@ -311,7 +310,7 @@ describe('redis engine', () => {
   it('reclaims the entries a dead consumer left pending, and dead-letters one delivered too often', async () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)
-    const producer = await engine.startRun([chain], { redis: { url, prefix }, workers: false })
+    const producer = await engine.startRun([chain], { settings: { url, prefix }, workers: false })
     // Pushed one by one: one record per stream entry.
     await producer.push('chain', { n: 1 })
     await producer.push('chain', { n: 2 })
@@ -322,7 +321,7 @@ describe('redis engine', () => {
     await client.xclaim(stream, 'stairs', 'dead:1:2', 0, first)
     await client.xclaim(stream, 'stairs', 'dead:1:3', 0, first)
     await producer.stop()
-    const { run, outputs } = await start([chain], { redis: { url, prefix }, streams: { blockMs: 20, reclaimIdleMs: 50, maxDeliveries: 3 } })
+    const { run, outputs } = await start([chain], { settings: { url, prefix } }, { reclaimIdleMs: 50, maxDeliveries: 3 })
     await finish(run)
     expect(outputs).toEqual([{ n: 2, doubled: 4, copy: 1 }])
     const letters = await run.deadLetters()
@@ -333,7 +332,7 @@ describe('redis engine', () => {
   it('packs fed records into shared entries, and splits an entry a dead consumer left so each record goes on alone', async () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)
-    const producer = await engine.startRun([chain], { redis: { url, prefix }, workers: false })
+    const producer = await engine.startRun([chain], { settings: { url, prefix }, workers: false })
     await producer.feed('chain', [{ n: 1 }, { n: 2 }, { n: 4 }])
     const stream = redisKeys.stageStream(prefix, 'redis_engine', 'chain', 'input')
     const entries = (await client.xrange(stream, '-', '+')) as [string, string[]][]
@@ -342,7 +341,7 @@ describe('redis engine', () => {
     expect(await producer.waiting('chain')).toBe(3) // records, not entries
     await client.xreadgroup('GROUP', 'stairs', 'dead:1:1', 'COUNT', 10, 'STREAMS', stream, '>')
     await producer.stop()
-    const { run, outputs } = await start([chain], { redis: { url, prefix }, streams: { blockMs: 20, reclaimIdleMs: 50 } })
+    const { run, outputs } = await start([chain], { settings: { url, prefix } }, { reclaimIdleMs: 50 })
     await finish(run)
     expect(outputs).toHaveLength(4) // n=1 fans out to two copies; n=2 and n=4 to one each
     expect(outputs).toEqual(expect.arrayContaining([{ n: 4, doubled: 8, copy: 1 }]))
@@ -358,7 +357,7 @@ describe('redis engine', () => {
     prefixes.push(prefix)
     const redis = { url, prefix }
     const inputs = Array.from({ length: 10 }, (_, n) => ({ n, pad: String(n).repeat(300_000) }))
-    const producer = await engine.startRun([big], { redis, workers: false })
+    const producer = await engine.startRun([big], { settings: redis, workers: false })
     await producer.feed('big', inputs)
     const entrySizes = async (stage: string) =>
       ((await client.xrange(redisKeys.stageStream(prefix, 'redis_engine', 'big', stage), '-', '+')) as [string, string[]][]).map(
@@ -368,7 +367,7 @@ describe('redis engine', () => {
     expect(fed.reduce((sum, e) => sum + e.records, 0)).toBe(10)
     expect(fed.length).toBeGreaterThanOrEqual(4) // about 3 records of 300 kB to a 1 MB entry
     expect(Math.max(...fed.map((e) => e.bytes))).toBeLessThanOrEqual(1024 * 1024)
-    const first = await engine.startRun([big], { redis, workers: { stages: ['big/input'] }, streams: { blockMs: 20 } })
+    const first = await engine.startRun([big], { settings: { ...redis, blockMs: 20 }, workers: { stages: ['big/input'] } })
     const deadline = Date.now() + 10_000
     while ((await producer.waiting('big')) > 0 || (await entrySizes('check')).reduce((sum, e) => sum + e.records, 0) < 10) {
       if (Date.now() > deadline) throw new Error('the first stage did not forward the 10 records')
@@ -379,9 +378,8 @@ describe('redis engine', () => {
     expect(Math.max(...forwarded.map((e) => e.bytes))).toBeLessThanOrEqual(1024 * 1024)
     const outputs: object[] = []
     const second = await engine.startRun([big], {
-      redis,
+      settings: { ...redis, blockMs: 20 },
       workers: { stages: ['big/check'] },
-      streams: { blockMs: 20 },
       onOutput: (_pipeline, record) => outputs.push(record),
     })
     await second.drain()
@@ -409,7 +407,7 @@ describe('redis engine', () => {
   })
 
   it('commits a read that brings more than batchSize records in slices, delivering every output once', async () => {
-    const { run, outputs } = await start([loose], { streams: { blockMs: 20, reclaimIdleMs: 300, batchSize: 10 } })
+    const { run, outputs } = await start([loose], {}, { batchSize: 10 })
     // Single-record entries first: the worker learns to ask for up to 10 entries per read...
     for (let n = 0; n < 12; n++) await run.push('loose', { n })
     await run.drain()
@@ -432,17 +430,16 @@ describe('redis engine', () => {
     prefixes.push(prefix)
     const redis = { url, prefix }
     const outputs: object[] = []
-    const first = await engine.startRun([chain], { redis, workers: { stages: ['chain/input'] }, streams: { blockMs: 20 } })
+    const first = await engine.startRun([chain], { settings: { ...redis, blockMs: 20 }, workers: { stages: ['chain/input'] } })
     await first.feed('chain', [{ n: 1 }, { n: 2 }])
-    const copiesWaiting = async () => (await engine.queueStatus?.([chain], redis))?.find((q) => q.stage === 'copies')?.waiting
+    const copiesWaiting = async () => (await engine.queueStatus([chain], redis))?.find((q) => q.stage === 'copies')?.waiting
     const deadline = Date.now() + 10_000
     while ((await copiesWaiting()) !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(await copiesWaiting()).toBe(2) // the first stage ran; nothing runs the last one yet
     const second = await engine.startRun([chain], {
-      redis,
+      settings: { ...redis, blockMs: 20 },
       workers: { stages: ['chain/copies'] },
-      streams: { blockMs: 20 },
       onOutput: (_pipeline, record) => outputs.push(record),
     })
     await second.drain()
@@ -454,12 +451,12 @@ describe('redis engine', () => {
   it('forgets consumers that hold nothing and were idle for long (left by restarted workers)', async () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)
-    const producer = await engine.startRun([chain], { redis: { url, prefix }, workers: false })
+    const producer = await engine.startRun([chain], { settings: { url, prefix }, workers: false })
     const stream = redisKeys.stageStream(prefix, 'redis_engine', 'chain', 'input')
     await client.xgroup('CREATECONSUMER', stream, 'stairs', 'ghost:1:1')
     await producer.stop()
     await new Promise((resolve) => setTimeout(resolve, 600)) // idle longer than 10 x reclaimIdleMs
-    const { run } = await start([chain], { redis: { url, prefix }, streams: { blockMs: 20, reclaimIdleMs: 50 } })
+    const { run } = await start([chain], { settings: { url, prefix } }, { reclaimIdleMs: 50 })
     const names = async () => ((await client.xinfo('CONSUMERS', stream, 'stairs')) as string[][]).map((fields) => fields[1])
     const deadline = Date.now() + 10_000
     while ((await names()).includes('ghost:1:1') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
@@ -471,13 +468,13 @@ describe('redis engine', () => {
     const prefix = uniquePrefix('redis-engine')
     prefixes.push(prefix)
     const redis = { url, prefix }
-    const first = await engine.startRun([chain], { redis, contracts: { 'redis_engine.chain.copies': 'hash-1' } })
+    const first = await engine.startRun([chain], { settings: redis, contracts: { 'redis_engine.chain.copies': 'hash-1' } })
     await first.stop()
-    await expect(engine.startRun([chain], { redis, contracts: { 'redis_engine.chain.copies': 'hash-2' } })).rejects.toThrow(
-      /redis_engine\.chain\.copies: Redis has hash-1, this worker has hash-2[\s\S]*Drain the old queue/,
+    await expect(engine.startRun([chain], { settings: redis, contracts: { 'redis_engine.chain.copies': 'hash-2' } })).rejects.toThrow(
+      /redis_engine\.chain\.copies: the running system registered hash-1, this worker has hash-2[\s\S]*Drain the queue first[\s\S]*stairs contracts:reset redis_engine\.chain\.copies/,
     )
-    expect(await resetContracts(redis, 'redis_engine', ['redis_engine.chain.copies'])).toBe(1)
-    const second = await engine.startRun([chain], { redis, contracts: { 'redis_engine.chain.copies': 'hash-2' } })
+    expect(await engine.resetContracts(redis, 'redis_engine', ['redis_engine.chain.copies'])).toBe(1)
+    const second = await engine.startRun([chain], { settings: redis, contracts: { 'redis_engine.chain.copies': 'hash-2' } })
     await second.stop()
   })
 })

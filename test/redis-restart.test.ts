@@ -3,8 +3,9 @@
 // whose push was acknowledged more than a second before the kill is lost.
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
+import { type StartRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
+import { settingsFor } from './support/engines.js'
 import { startRedisServer, type TestRedisServer } from './support/redis.js'
 import { killWorker, startWorker } from './support/worker-processes.js'
 
@@ -43,11 +44,13 @@ describe.each(engines)('Redis restart under %s', (engine) => {
   it('resumes within 5 s and loses nothing acknowledged more than 1 s before the kill', { timeout: 90_000 }, async () => {
     const prefix = `restart-${engine}`
     const url = server.url
-    const options: EngineRunOptions = {
-      streams: { batchSize: 50, blockMs: 50, reclaimIdleMs: 1_000 },
-      bullmq: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
+    const options: StartRunOptions = {
+      settings: settingsFor(engine, url, prefix, {
+        redis: { batchSize: 50, blockMs: 50, reclaimIdleMs: 1_000 },
+        bullmq: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 },
+      }),
     }
-    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false, redis: { url, prefix } })
+    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false })
     const worker = startWorker(engine, url, prefix, options)
     const keys = sinkKeys(prefix)
     try {

@@ -2,9 +2,9 @@
 // the work (each does a fair part) and the output is complete.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
+import { type StartRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
-import { REDIS_ENGINES } from './support/engines.js'
+import { REDIS_ENGINES, settingsFor } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 import { killWorker, startWorker } from './support/worker-processes.js'
 
@@ -21,10 +21,10 @@ describe.each(REDIS_ENGINES)('scale-out on %s', (engine) => {
     const url = await redisUrl()
     const prefix = uniquePrefix(`scale-${engine}`)
     prefixes.push(prefix)
-    const options: EngineRunOptions = { streams: { batchSize: 20, blockMs: 50 } }
+    const options: StartRunOptions = { settings: settingsFor(engine, url, prefix, { redis: { batchSize: 20, blockMs: 50 } }) }
     // 1 ms per record: the work takes long enough for both workers to matter.
     const env = { STAIRS_SINK_DELAY_MS: '1' }
-    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false, redis: { url, prefix } })
+    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false })
     const workers = [startWorker(engine, url, prefix, options, env), startWorker(engine, url, prefix, options, env)]
     const client = new Redis(url)
     try {

@@ -3,9 +3,9 @@
 // timeout, and a later worker finishes the rest with nothing lost and nothing duplicated.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type EngineRunOptions, startRun } from '../src/runtime/index.js'
+import { type StartRunOptions, startRun } from '../src/runtime/index.js'
 import { crashPipeline, sinkKeys } from './fixtures/crash-pipeline.js'
-import { REDIS_ENGINES } from './support/engines.js'
+import { REDIS_ENGINES, settingsFor } from './support/engines.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
 import { inFlight, killWorker, startWorker } from './support/worker-processes.js'
 
@@ -25,14 +25,16 @@ describe.each(REDIS_ENGINES)('SIGTERM on %s', (engine) => {
     const url = await redisUrl()
     const prefix = uniquePrefix(`sigterm-${engine}`)
     prefixes.push(prefix)
-    const options: EngineRunOptions = {
+    const options: StartRunOptions = {
       shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
-      streams: { batchSize: 20, blockMs: 50, reclaimIdleMs: 60_000 },
-      bullmq: { lockDurationMs: 60_000, stalledIntervalMs: 60_000 },
+      settings: settingsFor(engine, url, prefix, {
+        redis: { batchSize: 20, blockMs: 50, reclaimIdleMs: 60_000 },
+        bullmq: { lockDurationMs: 60_000, stalledIntervalMs: 60_000 },
+      }),
     }
     // Slow records (5 ms each), so the worker is mid-batch when SIGTERM comes.
     const env = { STAIRS_SINK_DELAY_MS: '5' }
-    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false, redis: { url, prefix } })
+    const producer = await startRun(engine, [crashPipeline], { ...options, workers: false })
     const client = new Redis(url)
     const first = startWorker(engine, url, prefix, options, env)
     const workers = [first]

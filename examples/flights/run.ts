@@ -1,7 +1,8 @@
 // Runs the flights ETL end to end and writes its files:
 //   npx tsx examples/flights/run.ts                                   (memory engine, one process)
 //   npx tsx examples/flights/run.ts --engine redis --workers 2        (generated workers in 2 processes)
-// Flags: --out DIR (default out/flights), --redis-url URL, --prefix P; producer args after `--`: rows=N replay=K.
+// Flags: --out DIR (default out/flights), --workers N, and the engine's flags (--redis-url URL, --prefix P, ...);
+// producer args after `--`: rows=N replay=K.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type PipelineStats, runProducer, runStandaloneConsumer } from '../../src/runtime/index.js'
@@ -35,7 +36,7 @@ export async function runFlights(options: ExampleOptions & { producerArgs?: read
     // On memory the consumers read while the producer sends (they end once the run is empty); on
     // Redis they run once the workers have settled every record.
     const etlStart = performance.now()
-    const reading = options.engine === undefined || options.engine === 'memory' ? consumers() : undefined
+    const reading = example.inProcess ? consumers() : undefined
     const produced = await runProducer(flightRows, example.run, { args: options.producerArgs ?? [], batchSize: 1000 })
     const [stats] = (await example.settle()) as [PipelineStats]
     await (reading ?? consumers())

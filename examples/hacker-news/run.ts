@@ -1,7 +1,7 @@
 // Runs the hacker-news sample through cleanup_and_save_localy and calculate_stats:
 //   npx tsx examples/hacker-news/run.ts                          (memory engine, one process)
 //   npx tsx examples/hacker-news/run.ts --engine redis           (generated worker in its own process)
-// Flags: --out DIR (default out/hacker-news), --redis-url URL, --prefix P, --workers N.
+// Flags: --out DIR (default out/hacker-news), the engine's flags (--redis-url URL, --prefix P, ...), --workers N.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type PipelineStats, runProducer, runStandaloneConsumer } from '../../src/runtime/index.js'

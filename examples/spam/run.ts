@@ -1,7 +1,7 @@
 // Trains the spam classifier end to end and prints its held-out accuracy:
 //   npx tsx examples/spam/run.ts                              (memory engine, one process)
 //   npx tsx examples/spam/run.ts --engine redis --workers 2   (generated workers in 2 processes)
-// Flags: --out DIR (default out/spam), --redis-url URL, --prefix P; producer args after `--`: every=N.
+// Flags: --out DIR (default out/spam), the engine's flags (--redis-url URL, --prefix P, ...); producer args after `--`: every=N.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'

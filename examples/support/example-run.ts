@@ -6,66 +6,70 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { AnyPipeline } from '../../src/index.js'
-import type { EngineName } from '../../src/project/config.js'
-import { type PipelineRun, type PipelineStats, type RedisSettings, startRun } from '../../src/runtime/index.js'
+import { chooseEngine, type EngineChoice, engineFlags } from '../../src/runtime/host/engine-choice.js'
+import { connectAdmin, type PipelineRun, type PipelineStats } from '../../src/runtime/index.js'
 
 /** The repository root (where `generated/` lives). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface ExampleOptions {
-  /** `memory` (default): one process. `redis`/`bullmq`: generated worker processes. */
-  engine?: EngineName
-  /** Redis engines: where, and under which key prefix. */
-  redis?: RedisSettings
-  /** Redis engines: worker processes started per pipeline entrypoint (default 1). */
+  /** `memory` (default): one process. A server engine (redis, bullmq, ...): generated worker processes. */
+  engine?: string
+  /** The engine's flags as given on the command line, by name (`redis-url`, `prefix`, ...): passed to the workers too. */
+  flags?: Readonly<Record<string, string>>
+  /** Server engines: worker processes started per pipeline entrypoint (default 1). */
   workers?: number
   /** Where the example writes its files. */
   outDir?: string
   /** Progress lines (default: none). */
   log?: (line: string) => void
-  /** Redis engines: delete the prefix's keys once stopped (a prefix made for this run only). */
-  deletePrefixAfter?: boolean
+  /** Server engines: delete everything under the engine's prefix once stopped (a prefix made for this run only). */
+  purgeAfter?: boolean
 }
 
 /** A started example run: the producer-side run, where consumer queues live, and a stop. */
 export interface ExampleRun {
   readonly run: PipelineRun
-  /** Consumer queues: the run itself on memory, the Redis settings otherwise. */
-  readonly consumerSource: PipelineRun | RedisSettings
+  /** True when the stages run in this process (memory): consumers may read while producers send. */
+  readonly inProcess: boolean
+  /** Consumer queues: the run itself on memory, the engine and its settings otherwise. */
+  readonly consumerSource: PipelineRun | { readonly engine: string; readonly settings: object }
   /** Waits until every record pushed so far is out, filtered or dead-lettered. */
   settle(): Promise<PipelineStats[]>
   /** Stops the run and the worker processes (SIGTERM, then waits for them to exit). */
   stop(): Promise<void>
 }
 
-/** Parses the flags every example's run.ts takes: `--engine`, `--redis-url`, `--prefix`, `--workers`, `--out`. */
-export function parseExampleFlags(
-  argv: readonly string[],
-  defaultOut: string,
-): Required<Omit<ExampleOptions, 'redis' | 'log'>> & ExampleOptions {
-  const { values } = parseArgs({
+/**
+ * Parses the flags every example's run.ts takes: `--engine`, `--workers`, `--out`, and every
+ * engine's own flags (`--redis-url`, `--prefix`, `--redis-cluster`, `--nats-url`, ...).
+ */
+export function parseExampleFlags(argv: readonly string[], defaultOut: string): Required<Omit<ExampleOptions, 'log'>> & ExampleOptions {
+  const flags = engineFlags()
+  const { values: parsed } = parseArgs({
     args: [...argv],
     options: {
       engine: { type: 'string', default: 'memory' },
-      'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-      prefix: { type: 'string' },
       workers: { type: 'string', default: '1' },
       out: { type: 'string', default: defaultOut },
+      ...Object.fromEntries(flags.map((f) => [f.flag, { type: 'string' as const }])),
     },
     strict: true,
   })
-  const engine = values.engine as EngineName
-  if (!['memory', 'redis', 'bullmq'].includes(engine)) throw new Error(`--engine must be memory, redis or bullmq, got '${engine}'`)
+  const values = parsed as Record<string, string | undefined>
   const workers = Number(values.workers)
   if (!(Number.isInteger(workers) && workers > 0)) throw new Error(`--workers must be a positive integer, got '${values.workers}'`)
+  const given: Record<string, string> = {}
+  for (const { flag } of flags) if (values[flag] !== undefined) given[flag] = values[flag]
   // Without --prefix, a run gets keys of its own (counters start at zero) and deletes them after.
-  const prefix = values.prefix ?? `stairs-examples-${Date.now().toString(36)}-${process.pid}`
+  const purgeAfter = given.prefix === undefined
+  given.prefix ??= `stairs-examples-${Date.now().toString(36)}-${process.pid}`
   return {
-    engine,
+    engine: values.engine as string,
+    flags: given,
     workers,
-    outDir: path.resolve(values.out),
-    redis: { url: values['redis-url'], prefix },
-    deletePrefixAfter: values.prefix === undefined,
+    outDir: path.resolve(values.out as string),
+    purgeAfter,
     log: (line) => console.log(line),
   }
 }
@@ -80,12 +84,12 @@ interface WorkerProcess {
   stderr: string
 }
 
-function spawnWorker(entrypoint: string, engine: EngineName, redis: RedisSettings): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', entrypoint, '--engine', engine, '--redis-url', redis.url, '--prefix', redis.prefix ?? 'stairs'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  )
+function spawnWorker(entrypoint: string, engine: string, flags: Readonly<Record<string, string>>): WorkerProcess {
+  const args = Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value])
+  const child = spawn(process.execPath, ['--import', 'tsx', entrypoint, '--engine', engine, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   const worker: WorkerProcess = { child, exit: new Promise((resolve) => child.on('close', resolve)), stderr: '' }
   child.stderr?.on('data', (chunk: Buffer) => {
     worker.stderr += chunk.toString()
@@ -102,21 +106,26 @@ async function waitForStart(worker: WorkerProcess, entrypoint: string): Promise<
   }
 }
 
+/** The engine and settings an example runs on: the flags over the environment (the repo's config runs on memory). */
+export const exampleEngine = (options: ExampleOptions): EngineChoice =>
+  chooseEngine({ engine: 'memory' }, { engine: options.engine ?? 'memory', flags: options.flags ?? {} })
+
 /**
- * Starts `pipelines` for an example. On memory the stages run here; on a Redis engine `workers`
- * processes of each `entrypoints` pipeline's generated worker run them, and this process only pushes.
+ * Starts `pipelines` for an example. In-process (memory) the stages run here; on a server engine
+ * `workers` processes of each `entrypoints` pipeline's generated worker run them, and this
+ * process only pushes.
  */
 export async function startExample(
   pipelines: readonly AnyPipeline[],
   entrypoints: readonly AnyPipeline[],
   options: ExampleOptions,
 ): Promise<ExampleRun> {
-  const engine = options.engine ?? 'memory'
-  if (engine === 'memory') {
-    const run = await startRun('memory', pipelines)
-    return { run, consumerSource: run, settle: () => settle(run), stop: () => run.stop() }
+  const choice = exampleEngine(options)
+  const { engine, settings } = choice
+  if (!engine.capabilities.distributed) {
+    const run = await engine.start(pipelines, settings, {})
+    return { run, inProcess: true, consumerSource: run, settle: () => settle(run), stop: () => run.stop() }
   }
-  const redis = options.redis ?? { url: 'redis://127.0.0.1:6379', prefix: 'stairs-examples' }
   const workers: WorkerProcess[] = []
   const stopWorkers = async () => {
     for (const worker of workers) worker.child.kill('SIGTERM')
@@ -125,40 +134,31 @@ export async function startExample(
   try {
     for (const pipeline of entrypoints) {
       const entrypoint = workerEntrypoint(pipeline)
-      for (let i = 0; i < (options.workers ?? 1); i++) workers.push(spawnWorker(entrypoint, engine, redis))
+      for (let i = 0; i < (options.workers ?? 1); i++) workers.push(spawnWorker(entrypoint, engine.name, options.flags ?? {}))
       await Promise.all(workers.slice(-(options.workers ?? 1)).map((worker) => waitForStart(worker, entrypoint)))
     }
-    options.log?.(`${workers.length} worker process(es) running on ${engine} under prefix '${redis.prefix}'`)
-    const run = await startRun(engine, pipelines, { redis, workers: false })
+    options.log?.(
+      `${workers.length} worker process(es) running on ${engine.name}${engine.describe ? ` at ${engine.describe(settings)}` : ''}`,
+    )
+    const run = await engine.start(pipelines, settings, { workers: false })
     return {
       run,
-      consumerSource: redis,
+      inProcess: false,
+      consumerSource: { engine: engine.name, settings },
       settle: () => settle(run),
       stop: async () => {
         await run.stop()
         await stopWorkers()
-        if (options.deletePrefixAfter) await deleteKeys(redis)
+        if (options.purgeAfter) {
+          const admin = await connectAdmin(engine.name, settings)
+          await admin.purge?.()
+          await admin.close()
+        }
       },
     }
   } catch (error) {
     await stopWorkers()
     throw error
-  }
-}
-
-/** Deletes every key under `prefix:` (SCAN, then UNLINK in batches). */
-async function deleteKeys({ url, prefix }: RedisSettings): Promise<void> {
-  const { Redis } = await import('ioredis')
-  const client = new Redis(url, { maxRetriesPerRequest: 1 })
-  try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix ?? 'stairs'}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length) await client.unlink(...keys)
-    } while (cursor !== '0')
-  } finally {
-    client.disconnect()
   }
 }
 

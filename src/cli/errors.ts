@@ -1,6 +1,6 @@
 // The CLI's own failures: one line for the user, a hint, and the exit code to leave with.
 
-/** Exit codes: 1 a known failure (project, Redis, a run), 2 wrong usage (names, options, arguments). */
+/** Exit codes: 1 a known failure (a server, a run), 2 wrong usage (names, options, arguments, settings, the config file). */
 export const EXIT = { failure: 1, usage: 2 } as const
 
 /**

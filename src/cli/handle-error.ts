@@ -22,7 +22,8 @@ export function describeFailure(error: unknown, verbose: boolean): ErrorReport {
     return { lines: [...lines, ...stack], exitCode: error.exitCode }
   }
   if (error instanceof StairsError) {
-    return { lines: [`error: ${error.message}`, ...stack], exitCode: EXIT.failure }
+    // A wrong setting, engine name or config file is the user's to fix, like a wrong option.
+    return { lines: [`error: ${error.message}`, ...stack], exitCode: error.code === 'CONFIG' ? EXIT.usage : EXIT.failure }
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return {

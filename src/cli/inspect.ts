@@ -1,21 +1,16 @@
 // inspect:status and inspect:monitor's library: queue samples from the engine and their layout.
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { QueueStatus } from '../runtime/engine-types.js'
-import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
 
-export type QueueStatusFn = (pipelines: readonly AnyPipeline[], redis: RedisSettings) => Promise<QueueStatus[]>
+export type QueueStatusFn = (pipelines: readonly AnyPipeline[]) => Promise<QueueStatus[]>
 
 export interface QueueSample {
   readonly at: number
   readonly queues: readonly QueueStatus[]
 }
 
-export async function sampleQueues(
-  queueStatus: QueueStatusFn,
-  pipelines: readonly AnyPipeline[],
-  redis: RedisSettings,
-): Promise<QueueSample> {
-  return { at: Date.now(), queues: await queueStatus(pipelines, redis) }
+export async function sampleQueues(queueStatus: QueueStatusFn, pipelines: readonly AnyPipeline[]): Promise<QueueSample> {
+  return { at: Date.now(), queues: await queueStatus(pipelines) }
 }
 
 const seconds = (before: QueueSample, after: QueueSample): number => Math.max(0.001, (after.at - before.at) / 1000)

@@ -2,9 +2,7 @@
 // app.consumer) to the declared objects, with suggestions for typos.
 import type { App } from '../dsl/app.js'
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
-import type { EngineName } from '../project/config.js'
 import { loadProject, type Project } from '../project/load-project.js'
-import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
 import { usageError } from './errors.js'
 import { unknownName } from './suggest.js'
 
@@ -72,13 +70,4 @@ export function splitQualified(project: CliProject, qualified: string, what: str
     throw usageError(`${what} '${qualified}': write it as app.${qualified} (this project has several apps: ${project.appNames.join(', ')})`)
   }
   return { app: findApp(project, qualified.slice(0, dot)), name: qualified.slice(dot + 1) }
-}
-
-/** The engine to use: the flag, else the config. */
-export const engineOf = (project: CliProject, flag: EngineName | undefined): EngineName => flag ?? project.config.engine
-
-/** Redis settings: REDIS_URL (when set) wins over the config's URL. */
-export function redisSettingsOf(project: CliProject): RedisSettings {
-  const url = process.env.REDIS_URL || project.config.redis.url
-  return { url, prefix: process.env.STAIRS_REDIS_PREFIX || project.config.redis.prefix }
 }

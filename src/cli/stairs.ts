@@ -1,6 +1,9 @@
 // `stairs`: the commands of a project (run, produce, consume, inspect, generate, draw, explore).
+
+import { preloadProjectConfig } from './command-project.js'
 import { hasCodegenCommand, registerCodegen, registerCodegenFromPackage } from './commands/codegen.js'
 import { registerConsumerStandalone } from './commands/consumer-standalone.js'
+import { registerContracts } from './commands/contracts.js'
 import { registerDlq } from './commands/dlq.js'
 import { registerGraph } from './commands/graph.js'
 import { registerInspect } from './commands/inspect.js'
@@ -11,6 +14,11 @@ import { reportFailure } from './handle-error.js'
 import { createProgram, runProgram } from './program.js'
 import { STAIRS_VERSION } from './version.js'
 
+// Engines a project registers in its stairs.config.ts bring their own flags: load the config
+// before the commands are built, so those flags parse. A broken config is reported by the
+// command that needs it, with its file and key.
+await preloadProjectConfig(process.cwd())
+
 const program = createProgram('stairs', 'Run, feed and inspect the pipelines of a stairs project.', STAIRS_VERSION)
 for (const register of [
   registerPipelinesRun,
@@ -18,6 +26,7 @@ for (const register of [
   registerConsumerStandalone,
   registerInspect,
   registerDlq,
+  registerContracts,
   registerGraph,
   registerShell,
 ])

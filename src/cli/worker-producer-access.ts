@@ -1,8 +1,7 @@
 // producer:init / producer:process for worker producers, with progress (batches done / total).
 
 import type { WorkerProducer } from '../dsl/worker-producer.js'
-import type { PipelineRun } from '../runtime/engine-types.js'
-import type { RedisSettings } from '../runtime/engines/redis-common/redis-connection.js'
+import type { EngineAdmin, PipelineRun } from '../runtime/engine-types.js'
 import { initWorkerProducer, processWorkerProducer } from '../runtime/producers/worker-producer-run.js'
 import { createProgress } from './progress.js'
 
@@ -10,9 +9,9 @@ type AnyWorkerProducer = WorkerProducer<unknown, unknown, unknown>
 
 const label = (producer: AnyWorkerProducer): string => `${producer.app}.${producer.name}`
 
-/** Records the batch list in Redis (once; later calls report the list already there). */
-export async function initWorkerProducerCli(producer: AnyWorkerProducer, redis: RedisSettings, args: readonly string[]): Promise<void> {
-  const { created, total } = await initWorkerProducer(producer, redis, { args })
+/** Records the batch list on the engine (once; later calls report the list already there). */
+export async function initWorkerProducerCli(producer: AnyWorkerProducer, admin: EngineAdmin, args: readonly string[]): Promise<void> {
+  const { created, total } = await initWorkerProducer(producer, admin, { args })
   console.log(
     created
       ? `worker producer ${label(producer)}: ${total} batches recorded; run 'stairs producer:process ${label(producer)}' in one or more processes`
@@ -24,14 +23,14 @@ export async function initWorkerProducerCli(producer: AnyWorkerProducer, redis: 
 export async function processWorkerProducerCli(
   producer: AnyWorkerProducer,
   run: PipelineRun,
-  redis: RedisSettings,
+  admin: EngineAdmin,
   args: readonly string[],
 ): Promise<void> {
   const abort = new AbortController()
   process.once('SIGTERM', () => abort.abort())
   process.once('SIGINT', () => abort.abort())
   const progress = createProgress(`producer ${label(producer)}`, { unit: 'batches' })
-  const result = await processWorkerProducer(producer, run, redis, {
+  const result = await processWorkerProducer(producer, run, admin, {
     args,
     signal: abort.signal,
     onProgress: (p) => (p.batches ? progress.update(p.batches.done, p.batches.total) : undefined),

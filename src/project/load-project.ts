@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { App } from '../dsl/app.js'
-import { StairsError } from '../errors.js'
+import { errorMessage, StairsError } from '../errors.js'
+import { checkEngineSections } from '../runtime/host/engine-choice.js'
 import { type ProjectConfig, projectConfigSchema } from './config.js'
 
 export const CONFIG_FILE = 'stairs.config.ts'
@@ -26,8 +27,8 @@ export interface Project {
 /** Thrown when there is no project, or its config is invalid: one line, what to do. */
 export class ProjectError extends StairsError {
   override readonly name = 'ProjectError'
-  constructor(message: string) {
-    super('CONFIG', message)
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIG', message, options)
   }
 }
 
@@ -60,6 +61,34 @@ function ensureTsLoader(): Promise<void> {
   return loader
 }
 
+/**
+ * Loads and checks stairs.config.ts in `root`: importing it registers the engines it registers;
+ * its keys, the chosen engine and every engine section are checked before anything connects.
+ */
+export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
+  const configFile = path.join(root, CONFIG_FILE)
+  let exported: unknown
+  try {
+    exported = (await importTs(configFile)).default
+  } catch (error) {
+    throw new ProjectError(`${CONFIG_FILE}: loading it failed: ${errorMessage(error)}`, { cause: error })
+  }
+  const parsed = projectConfigSchema.safeParse(exported)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue?.path.length ? issue.path.join('.') : '(root)'
+    throw new ProjectError(`${CONFIG_FILE}: ${where}: ${issue?.message ?? parsed.error.message}`)
+  }
+  try {
+    checkEngineSections(parsed.data)
+  } catch (error) {
+    if (error instanceof StairsError)
+      throw new ProjectError(error.message.startsWith(CONFIG_FILE) ? error.message : `${CONFIG_FILE}: ${error.message}`)
+    throw error
+  }
+  return parsed.data
+}
+
 export async function loadProject(from: string = process.cwd()): Promise<Project> {
   const root = findProjectRoot(from)
   if (!root)
@@ -67,15 +96,9 @@ export async function loadProject(from: string = process.cwd()): Promise<Project
       `no ${CONFIG_FILE} in ${path.resolve(from)} or any folder above it: run this inside a stairs project (create one with 'stairs-admin project:new NAME')`,
     )
   const configFile = path.join(root, CONFIG_FILE)
-  const exported = (await importTs(configFile)).default
-  const parsed = projectConfigSchema.safeParse(exported)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const where = issue?.path.length ? issue.path.join('.') : '(root)'
-    throw new ProjectError(`${CONFIG_FILE}: ${where}: ${issue?.message ?? parsed.error.message}`)
-  }
+  const config = await loadProjectConfig(root)
   const apps: LoadedApp[] = []
-  for (const module of parsed.data.apps) {
+  for (const module of config.apps) {
     const file = path.resolve(root, module)
     if (!existsSync(file)) throw new ProjectError(`${CONFIG_FILE}: apps: module '${module}' does not exist (looked for ${file})`)
     const exports = await importTs(file)
@@ -90,5 +113,5 @@ export async function loadProject(from: string = process.cwd()): Promise<Project
     if (names.has(app.name)) throw new ProjectError(`two apps are named '${app.name}' (the second in ${module}): app names must be unique`)
     names.add(app.name)
   }
-  return { root, configFile, config: parsed.data, apps }
+  return { root, configFile, config, apps }
 }

@@ -1,6 +1,10 @@
-// What every engine offers, so tests and the CLI drive memory, bullmq and redis alike.
+// What a run offers whatever its engine, so tests, the CLI and the admin page drive every engine
+// alike. The engine port itself (what an engine implements) is in port.ts.
+import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { ConsumerRef, RetryPolicy } from '../graph/nodes.js'
 import type { ConsumerQueueReader } from './consumers/consumer-queue-types.js'
+import type { BatchLeaseStore } from './core/batch-lease-store.js'
+import type { ContractStore } from './core/contracts.js'
 
 export interface StageCounters {
   /** Records that entered the stage (first attempts). */
@@ -26,7 +30,7 @@ export interface PipelineCounters {
   /** Records refused at the input by the schema (also dead-lettered). */
   rejected: number
   /** Records dropped at the input because their message id was already pushed (a replayed batch). */
-  duplicates?: number
+  duplicates: number
 }
 
 export interface PipelineStats {
@@ -62,10 +66,7 @@ export interface RunOptions {
    * outputs elsewhere, end the pipeline with a consumer (standalone or iterator).
    */
   onOutput?: (pipeline: string, record: object, id: string) => void
-  /**
-   * Memory engine: how long an explicit message id is remembered to drop a replay (ms, default 1
-   * hour). The Redis engines set theirs in `streams` / `bullmq`.
-   */
+  /** How long an explicit message id is at least remembered to drop a replay (ms, default 1 hour). */
   dedupeWindowMs?: number
 }
 
@@ -89,8 +90,25 @@ export interface PipelineRun {
   stats(): Promise<PipelineStats[]>
   /** The dead letters of the run's pipelines. */
   deadLetters(): Promise<DeadLetter[]>
-  /** Runs that keep consumer queues in-process (memory): opens one for consumeIter/runStandaloneConsumer. */
-  openConsumerQueue?(consumer: ConsumerRef): ConsumerQueueReader
+  /**
+   * The operator's side of a run that keeps its queues in this process (memory): queue status,
+   * dead letters, consumer queues. Engines whose queues live on a server offer it through
+   * `Engine.admin` instead, without a run.
+   */
+  admin?(): EngineAdmin
+}
+
+/** A stage worker that is alive (it sent a heartbeat within the engine's liveness window). */
+export interface WorkerInfo {
+  readonly app: string
+  readonly pipeline: string
+  readonly stage: string
+  /** The worker's name on the engine (host:pid:n on the Redis engines). */
+  readonly id: string
+  readonly host: string
+  readonly pid: number
+  /** When it last showed it was alive (ISO time). */
+  readonly lastSeen: string
 }
 
 /** One stage queue as inspect shows it. */
@@ -107,4 +125,56 @@ export interface QueueStatus {
   readonly counters: StageCounters
   /** Per-second rates over the last few seconds (added/s, processed/s), when the engine keeps windows. */
   readonly rates?: { readonly addedPerSecond: number; readonly processedPerSecond: number }
+}
+
+/**
+ * The operator's side of an engine: queues, dead letters, workers and contracts of a running
+ * system, without running any stage. The CLI's inspect, dlq and contracts commands and the
+ * admin page use it. Every member but `close` is optional: a command that needs a missing one
+ * says which engine lacks what.
+ */
+export interface EngineAdmin {
+  /** Where it is connected, safe to print (passwords masked). */
+  readonly where: string
+  /** Each stage queue's length, in-flight count, counters and rates. */
+  queueStatus?(pipelines: readonly AnyPipeline[]): Promise<QueueStatus[]>
+  /** Each standalone or iterator consumer queue's length (for inspect, next to stage queues). */
+  consumerQueueStatus?(consumers: readonly ConsumerRef[]): Promise<ConsumerQueueStatus[]>
+  /** The dead letters of these pipelines, oldest first, at most `limit` per pipeline. */
+  listDeadLetters?(pipelines: readonly AnyPipeline[], limit?: number): Promise<DeadLetter[]>
+  /**
+   * Sends dead letters back to the stage they failed in (all, or those with the given message
+   * ids) and removes them from the dead-letter queue; returns how many.
+   */
+  replayDeadLetters?(pipelines: readonly AnyPipeline[], ids?: readonly string[]): Promise<number>
+  /** Removes dead letters (all, or those with the given ids) for good; returns how many. */
+  deleteDeadLetters?(pipelines: readonly AnyPipeline[], ids?: readonly string[]): Promise<number>
+  /** Stage workers alive (those that sent a heartbeat recently). */
+  workers?(pipelines: readonly AnyPipeline[]): Promise<WorkerInfo[]>
+  /** Where workers register the contract hashes of the queues they serve. */
+  readonly contracts?: ContractStore
+  /** Opens a standalone or iterator consumer's queue (single reader). */
+  openConsumerQueue?(consumer: ConsumerRef): Promise<ConsumerQueueReader>
+  /** Where worker producers keep their batch list and leases. */
+  batchLeases?(app: string, producer: string): BatchLeaseStore
+  /**
+   * Removes every queue, counter, dead letter and registration this engine keeps under its
+   * settings' namespace (the Redis key prefix, the stream name prefix): for tests, examples and a
+   * fresh start. Irreversible.
+   */
+  purge?(): Promise<void>
+  /** Closes its connections. */
+  close(): Promise<void>
+}
+
+export interface ConsumerQueueStatus {
+  readonly app: string
+  readonly consumer: string
+  readonly kind: ConsumerRef['kind']
+  /** The queue as a person names it: `app.consumer`. */
+  readonly queue: string
+  /** Records waiting to be read. */
+  readonly waiting: number
+  /** Records read and not yet acknowledged. */
+  readonly inFlight: number
 }

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq'
 import { afterAll, beforeAll } from 'vitest'
 import { z } from 'zod'
 import type { AnyPipeline } from '../../src/index.js'
-import { type EngineRunOptions, loadEngine, type PipelineRun, redisKeys } from '../../src/runtime/index.js'
+import { type PipelineRun, redisKeys, type StartRunOptions, startRun } from '../../src/runtime/index.js'
 import { bullmqQueueName } from '../../src/runtime/keys.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './redis.js'
 
@@ -18,7 +18,7 @@ export interface BullmqRuns {
   /** The Redis URL (set once the file's beforeAll ran). */
   readonly url: string
   /** Starts a bullmq run (concurrency 4 unless given) on its own prefix, collecting outputs. */
-  start(pipelines: AnyPipeline[], options?: EngineRunOptions): Promise<StartedRun>
+  start(pipelines: AnyPipeline[], options?: StartRunOptions): Promise<StartedRun>
   /** A plain BullMQ Queue on one stage queue of a run (close it after use). */
   stageQueue(prefix: string, app: string, pipeline: string, stage: string): Queue
 }
@@ -41,10 +41,10 @@ export function bullmqRuns(tag: string): BullmqRuns {
       const prefix = uniquePrefix(tag)
       prefixes.push(prefix)
       const outputs: StartedRun['outputs'] = []
-      const run = await (await loadEngine('bullmq')).startRun(pipelines, {
+      const run = await startRun('bullmq', pipelines, {
         concurrency: 4,
         ...options,
-        redis: { url, prefix, ...options.redis },
+        settings: { url, prefix, ...options.settings },
         onOutput: (_pipeline, record, id) => outputs.push({ record, id }),
       })
       return { run, outputs, prefix }

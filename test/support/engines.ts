@@ -3,13 +3,13 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { EngineName } from '../../src/project/config.js'
-import { loadEngine, startRun } from '../../src/runtime/index.js'
+import type { AnyPipeline } from '../../src/index.js'
+import { connectAdmin, type EngineAdmin, type StartRunOptions, startRun } from '../../src/runtime/index.js'
 import type { EngineCase, StartEngineRun } from '../cases/engine-case.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './redis.js'
 
 export interface TestEngine {
-  readonly name: EngineName
+  readonly name: string
   readonly start: StartEngineRun
   cleanup(): Promise<void>
 }
@@ -24,22 +24,31 @@ export async function availableEngines(tag: string): Promise<TestEngine[]> {
   ]
   const url = await redisUrl()
   for (const name of REDIS_ENGINES) {
-    await loadEngine(name)
     const prefix = uniquePrefix(`${tag}-${name}`)
     engines.push({
       name,
-      start: (pipelines, options) =>
-        startRun(name, pipelines, {
-          ...options,
-          redis: { url, prefix },
-          streams: { blockMs: 10, reclaimIdleMs: 5_000 },
-          bullmq: { stalledIntervalMs: 5_000 },
-        }),
+      start: (pipelines, options) => startRun(name, pipelines, { ...options, settings: settingsFor(name, url, prefix, FAST_TUNING) }),
       cleanup: () => deletePrefix(url, prefix),
     })
   }
   return engines
 }
+
+/** Per-engine settings beyond the connection (each engine's schema takes only its own). */
+export interface EngineTuning {
+  readonly redis?: Record<string, unknown>
+  readonly bullmq?: Record<string, unknown>
+}
+
+/** Short timings for tests that never kill a worker. */
+export const FAST_TUNING: EngineTuning = { redis: { blockMs: 10, reclaimIdleMs: 5_000 }, bullmq: { stalledIntervalMs: 5_000 } }
+
+/** A Redis engine's settings: the connection, and the tuning meant for that engine. */
+export const settingsFor = (engine: string, url: string, prefix: string, tuning: EngineTuning = {}): Record<string, unknown> => ({
+  url,
+  prefix,
+  ...(tuning as Record<string, Record<string, unknown> | undefined>)[engine],
+})
 
 /** Every case exported by `test/cases/*-cases.ts` (the DSL, Flow, ... semantics as data). */
 export async function allEngineCases(): Promise<EngineCase[]> {
@@ -56,4 +65,29 @@ export async function allEngineCases(): Promise<EngineCase[]> {
 
 function isEngineCase(value: unknown): value is EngineCase {
   return typeof value === 'object' && value !== null && 'pipeline' in value && 'inputs' in value && 'expected' in value
+}
+
+/**
+ * One engine driven by name the way the engine tests use it: runs started with settings, and
+ * each admin call on a short-lived admin connection (as the CLI's commands make them).
+ */
+export function engineByName(name: string) {
+  const admin = async <T>(settings: object, use: (admin: EngineAdmin) => Promise<T> | undefined): Promise<T | undefined> => {
+    const connected = await connectAdmin(name, settings)
+    try {
+      return await use(connected)
+    } finally {
+      await connected.close()
+    }
+  }
+  return {
+    startRun: (pipelines: readonly AnyPipeline[], options: StartRunOptions = {}) => startRun(name, pipelines, options),
+    queueStatus: (pipelines: readonly AnyPipeline[], settings: object) => admin(settings, (a) => a.queueStatus?.(pipelines)),
+    listDeadLetters: (pipelines: readonly AnyPipeline[], settings: object, limit?: number) =>
+      admin(settings, (a) => a.listDeadLetters?.(pipelines, limit)),
+    replayDeadLetters: (pipelines: readonly AnyPipeline[], settings: object, ids?: readonly string[]) =>
+      admin(settings, (a) => a.replayDeadLetters?.(pipelines, ids)),
+    resetContracts: (settings: object, app: string, queues?: readonly string[]) =>
+      admin(settings, async (a) => a.contracts?.reset(app, queues)),
+  }
 }

@@ -1,4 +1,4 @@
-// What every example test needs: an output folder of its own, and Redis settings with a fresh key
+// What every example test needs: an output folder of its own, and Redis flags with a fresh key
 // prefix per run; both are removed after the file's tests.
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -9,8 +9,8 @@ import { deletePrefix, redisUrl, uniquePrefix } from './redis.js'
 export interface ExampleWorkspace {
   /** A folder for this run's outputs (`name` is a subfolder). */
   out(name: string): string
-  /** Redis settings with a prefix no other test uses. */
-  redis(tag: string): Promise<{ url: string; prefix: string }>
+  /** The Redis engines' flags (`redis-url`, `prefix`) with a prefix no other test uses, for an example's options. */
+  redisFlags(tag: string): Promise<Record<string, string>>
 }
 
 export function exampleWorkspace(example: string): ExampleWorkspace {
@@ -22,10 +22,10 @@ export function exampleWorkspace(example: string): ExampleWorkspace {
   })
   return {
     out: (name) => path.join(dir, name),
-    redis: async (tag) => {
+    redisFlags: async (tag) => {
       const settings = { url: await redisUrl(), prefix: uniquePrefix(tag) }
       used.push(settings)
-      return settings
+      return { 'redis-url': settings.url, prefix: settings.prefix }
     },
   }
 }

@@ -1,55 +1,49 @@
 // Engines for the producer/consumer tests: memory always; redis and bullmq when their modules
 // load. Each start gives a run, the Redis settings it uses (if any), and a cleanup.
 import type { AnyPipeline } from '../../src/index.js'
-import type { EngineName } from '../../src/project/config.js'
-import { type EngineRunOptions, loadEngine, type PipelineRun, type RedisSettings } from '../../src/runtime/index.js'
+import { connectAdmin, type EngineAdmin, type PipelineRun, type StartRunOptions, startRun } from '../../src/runtime/index.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './redis.js'
 
 export interface EngineRun {
-  readonly engine: EngineName
+  readonly engine: string
   readonly run: PipelineRun
-  /** Where consumer queues and producer state live: Redis settings, or the run itself (memory). */
-  readonly redis: RedisSettings | undefined
+  /** Where consumer queues and worker producers' batch leases live: the engine's admin side (the run's own on memory). */
+  readonly admin: EngineAdmin
+  /** The Redis connection settings of a Redis engine (for tests that look at Redis directly). */
+  readonly redis: { readonly url: string; readonly prefix: string } | undefined
   /** Stops the run and deletes its keys. */
   close(): Promise<void>
 }
 
-/** The engines whose modules load in this checkout (memory always). */
-export async function availableEngines(): Promise<EngineName[]> {
-  const names: EngineName[] = ['memory']
-  for (const name of ['redis', 'bullmq'] as const) {
-    try {
-      await loadEngine(name)
-      names.push(name)
-    } catch {
-      // not built yet in this checkout
-    }
-  }
-  return names
+/** The engines the producer tests run on. */
+export async function availableEngines(): Promise<string[]> {
+  return ['memory', 'redis', 'bullmq']
 }
 
 /** Starts pipelines on an engine; Redis engines get a fresh key prefix. */
 export async function startEngine(
-  engine: EngineName,
+  engine: string,
   pipelines: readonly AnyPipeline[],
-  options: EngineRunOptions = {},
+  options: StartRunOptions = {},
   name = 'producers',
 ): Promise<EngineRun> {
-  const module = await loadEngine(engine)
   if (engine === 'memory') {
-    const run = await module.startRun(pipelines, options)
-    return { engine, run, redis: undefined, close: () => run.stop() }
+    const run = await startRun(engine, pipelines, options)
+    return { engine, run, admin: run.admin?.() as EngineAdmin, redis: undefined, close: () => run.stop() }
   }
   const url = await redisUrl()
-  const redis = { url, prefix: uniquePrefix(name) }
-  const run = await module.startRun(pipelines, { ...options, redis })
+  const settings = { url, prefix: uniquePrefix(name) }
+  const run = await startRun(engine, pipelines, { ...options, settings })
+  const admin = await connectAdmin(engine, settings)
   return {
     engine,
     run,
-    redis,
+    admin,
+    redis: settings,
     close: async () => {
       await run.stop()
-      await deletePrefix(url, redis.prefix)
+      await admin.close()
+      await deletePrefix(url, settings.prefix)
     },
   }
 }

@@ -4,9 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
-import type { EngineName } from '../../src/project/config.js'
-import type { EngineRunOptions } from '../../src/runtime/index.js'
-import { planPipeline, redisKeys } from '../../src/runtime/index.js'
+import { planPipeline } from '../../src/plan/planner.js'
+import type { StartRunOptions } from '../../src/runtime/index.js'
+import { redisKeys } from '../../src/runtime/index.js'
 import { bullmqQueueName } from '../../src/runtime/keys.js'
 import { crashPipeline } from '../fixtures/crash-pipeline.js'
 
@@ -24,10 +24,10 @@ export interface WorkerProcess {
 }
 
 export function startWorker(
-  engine: EngineName,
+  engine: string,
   url: string,
   prefix: string,
-  options: EngineRunOptions = {},
+  options: StartRunOptions = {},
   env: Record<string, string> = {},
 ): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', workerScript, engine, url, prefix], {
@@ -68,7 +68,7 @@ export const crashStages = (): string[] => planPipeline(crashPipeline.graph()).s
  * entries of the consumers of process `pid` (all consumers when no pid); on `bullmq`, the active jobs of every
  * stage queue (BullMQ does not say which worker holds a job, so this bounds from above).
  */
-export async function inFlight(engine: EngineName, url: string, prefix: string, pid?: number): Promise<number> {
+export async function inFlight(engine: string, url: string, prefix: string, pid?: number): Promise<number> {
   const client = new Redis(url)
   try {
     let total = 0

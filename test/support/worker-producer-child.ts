@@ -3,13 +3,13 @@
 // push is counted in Redis, so the test can report the raw duplicate count even for a process
 // that was killed.
 import { Redis } from 'ioredis'
-import type { EngineName } from '../../src/project/config.js'
-import { type PipelineRun, processWorkerProducer, startRun } from '../../src/runtime/index.js'
+import { connectAdmin, type PipelineRun, processWorkerProducer, startRun } from '../../src/runtime/index.js'
 import { numbers, rows } from './worker-producer-app.js'
 
-const [engine, url, prefix, rawKey] = process.argv.slice(2) as [EngineName, string, string, string]
+const [engine, url, prefix, rawKey] = process.argv.slice(2) as [string, string, string, string]
 const settings = { url, prefix }
-const run = await startRun(engine, [rows], { redis: settings, workers: false })
+const run = await startRun(engine, [rows], { settings, workers: false })
+const admin = await connectAdmin(engine, settings)
 const counter = new Redis(url)
 
 const counting: PipelineRun = {
@@ -25,9 +25,10 @@ const counting: PipelineRun = {
   deadLetters: () => run.deadLetters(),
 }
 
-const result = await processWorkerProducer(numbers, counting, settings, {
+const result = await processWorkerProducer(numbers, counting, admin, {
   onBatch: (event) => process.stdout.write(`${JSON.stringify({ claimed: event })}\n`),
 })
 process.stdout.write(`${JSON.stringify({ result })}\n`)
 await run.stop()
+await admin.close()
 counter.disconnect()

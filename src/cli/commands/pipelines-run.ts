@@ -1,29 +1,29 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { commandProject } from '../command-project.js'
-import { engineOption, positiveInt } from '../common-options.js'
-import { ENGINE_FLAG, openEngine } from '../engine-access.js'
+import { positiveInt } from '../common-options.js'
+import { addEngineOptions, commandEngine, engineOptionsSchema } from '../engine-options.js'
 import { parseOptions } from '../options.js'
 import { selectPipelines } from '../project-context.js'
 import { runOnMemory, runWorkers } from '../run-pipelines.js'
 
 const schema = z.object({
-  engine: engineOption,
+  ...engineOptionsSchema,
   concurrency: positiveInt('concurrency').optional(),
   input: z.string().min(1).optional(),
 })
 
 /** `stairs pipelines:run [app.pipeline ...] [--engine] [--concurrency] [--input FILE]` */
 export function registerPipelinesRun(program: Command): void {
-  program
+  const command = program
     .command('pipelines:run')
     .description(
-      'run pipelines: on memory, feeds the producers (or --input) through them in this process until done; on redis/bullmq, runs their stage workers until SIGTERM or Ctrl-C',
+      'run pipelines: on memory, feeds the producers (or --input) through them in this process until done; on a server engine (redis, bullmq, ...), runs their stage workers until SIGTERM or Ctrl-C',
     )
     .argument('[pipelines...]', 'app.pipeline or app names (default: every pipeline of the project)')
-    .option(...ENGINE_FLAG)
     .option('--concurrency <n>', 'workers per stage (default: stairs.config.ts)')
     .option('--input <file.jsonl>', 'memory engine: also feed this JSON-lines file into the one selected pipeline')
+  addEngineOptions(command)
     .addHelpText(
       'after',
       '\nExamples:\n  $ stairs pipelines:run\n  $ stairs pipelines:run demo.word_count --input data/demo.jsonl\n  $ stairs pipelines:run demo --engine redis --concurrency 4\n',
@@ -32,9 +32,9 @@ export function registerPipelinesRun(program: Command): void {
       const options = parseOptions(schema, raw)
       const project = await commandProject()
       const pipelines = selectPipelines(project, selectors)
-      const engine = await openEngine(project, options.engine)
+      const choice = commandEngine(project, raw)
       const concurrency = options.concurrency ?? project.config.concurrency
-      if (engine.name === 'memory') await runOnMemory(project, pipelines, { concurrency, input: options.input })
-      else await runWorkers(project, engine, pipelines, { concurrency })
+      if (choice.engine.capabilities.distributed) await runWorkers(project, choice, pipelines, { concurrency })
+      else await runOnMemory(project, choice, pipelines, { concurrency, input: options.input })
     })
 }

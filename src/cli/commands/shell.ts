@@ -1,6 +1,6 @@
 import repl from 'node:repl'
 import type { Command } from 'commander'
-import { startRun } from '../../runtime/engine-registry.js'
+import { connectAdmin, startRun } from '../../runtime/registry.js'
 import { runPipeline } from '../../runtime/run-pipeline.js'
 import { commandProject } from '../command-project.js'
 import { allPipelines, findApp, pipelineId } from '../project-context.js'
@@ -9,7 +9,7 @@ import { allPipelines, findApp, pipelineId } from '../project-context.js'
 export function registerShell(program: Command): void {
   program
     .command('shell')
-    .description('a Node REPL with the project loaded: project, apps, app(name), pipelines, runPipeline, startRun')
+    .description('a Node REPL with the project loaded: project, apps, app(name), pipelines, runPipeline, startRun, connectAdmin')
     .addHelpText(
       'after',
       "\nExample:\n  $ stairs shell\n  stairs> app('demo').pipelines.keys()\n  stairs> await runPipeline(pipelines['demo.word_count'], [{ id: 1, text: 'hello there' }])\n",
@@ -24,11 +24,12 @@ export function registerShell(program: Command): void {
         pipelines,
         runPipeline,
         startRun,
+        connectAdmin,
       }
       const tty = process.stdin.isTTY === true
       if (tty) {
         console.log(`stairs shell: ${project.appNames.join(', ')} loaded from ${project.root}`)
-        console.log('in scope: project, apps, app(name), pipelines, runPipeline, startRun (.exit to leave)')
+        console.log('in scope: project, apps, app(name), pipelines, runPipeline, startRun, connectAdmin (.exit to leave)')
       }
       const server = repl.start({ prompt: tty ? 'stairs> ' : '', terminal: tty, useGlobal: false, ignoreUndefined: true })
       Object.assign(server.context, context)

@@ -3,15 +3,18 @@
 import type { Consumer } from '../../dsl/consumer.js'
 import { errorMessage, StairsError } from '../../errors.js'
 import type { ConsumerRef } from '../../graph/nodes.js'
-import type { PipelineRun } from '../engine-types.js'
-import { openRedisConsumerQueue } from '../engines/redis-common/consumer-queue.js'
-import type { RedisSettings } from '../engines/redis-common/redis-connection.js'
+import type { EngineAdmin, PipelineRun } from '../engine-types.js'
 import { isThenable } from '../programs/node-ops.js'
+import { connectAdmin } from '../registry.js'
 import type { ConsumerQueueReader, QueuedRecord } from './consumer-queue-types.js'
 import { ReadAhead, type ReadAheadOptions } from './read-ahead.js'
 
-/** Where a consumer's queue lives: Redis (the bullmq and redis engines), or a run (memory). */
-export type ConsumerSource = RedisSettings | PipelineRun
+/**
+ * Where a consumer's queue lives: an engine's admin side (`connectAdmin('redis', ...)`), an
+ * engine named with its settings (connected for the read and closed after), or a run that keeps
+ * its queues in this process (memory).
+ */
+export type ConsumerSource = EngineAdmin | PipelineRun | { readonly engine: string; readonly settings?: object }
 
 export interface ConsumeOptions {
   /**
@@ -26,15 +29,39 @@ export interface ConsumeOptions {
   batchSize?: number
 }
 
-/** Opens a consumer's queue: Redis when given settings, the run's own queue when given a run. */
+/** Opens a consumer's queue wherever `source` keeps it; closing the reader releases what it opened. */
 export async function openConsumerQueue(consumer: ConsumerRef, source: ConsumerSource): Promise<ConsumerQueueReader> {
-  if ('url' in source && typeof source.url === 'string') return openRedisConsumerQueue(consumer, source)
-  const run = source as PipelineRun
-  if (run.openConsumerQueue) return run.openConsumerQueue(consumer)
-  throw new StairsError(
-    'ENGINE',
-    `consumer '${consumer.app}.${consumer.name}': this run keeps its consumer queues in Redis; pass the Redis settings instead of the run`,
-  )
+  if ('engine' in source && typeof source.engine === 'string') {
+    const admin = await connectAdmin(source.engine, source.settings)
+    try {
+      const reader = await openFrom(consumer, admin, `engine '${source.engine}'`)
+      return {
+        where: reader.where,
+        read: (max, blockMs, finished) => reader.read(max, blockMs, finished),
+        ack: (records) => reader.ack(records),
+        settledEmpty: () => reader.settledEmpty(),
+        close: () => reader.close().finally(() => admin.close()),
+      }
+    } catch (error) {
+      await admin.close()
+      throw error
+    }
+  }
+  if ('push' in source) {
+    const admin = source.admin?.()
+    if (admin) return openFrom(consumer, admin, 'this run')
+    throw new StairsError(
+      'ENGINE',
+      `consumer '${consumer.app}.${consumer.name}': this run keeps its consumer queues on its server; pass the engine instead (connectAdmin, or { engine, settings })`,
+    )
+  }
+  return openFrom(consumer, source as EngineAdmin, (source as EngineAdmin).where)
+}
+
+function openFrom(consumer: ConsumerRef, admin: EngineAdmin, what: string): Promise<ConsumerQueueReader> {
+  if (!admin.openConsumerQueue)
+    throw new StairsError('ENGINE', `consumer '${consumer.app}.${consumer.name}': ${what} has no consumer queues`)
+  return admin.openConsumerQueue(consumer)
 }
 
 /**

@@ -5,13 +5,11 @@
 // another process, and the pipeline drops the rows it already had by their ids.
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
-import type { Redis } from 'ioredis'
 import type { ProducerContext, ProducerProgress } from '../../dsl/producer-types.js'
 import type { WorkerProducer } from '../../dsl/worker-producer.js'
 import { errorMessage, StairsError } from '../../errors.js'
-import type { PipelineRun } from '../engine-types.js'
-import { connectRedis, type RedisSettings } from '../engines/redis-common/redis-connection.js'
-import { type WorkerProducerStatus, WorkerProducerStore } from '../engines/redis-common/worker-producer-store.js'
+import type { BatchLeaseStore, WorkerProducerStatus } from '../core/batch-lease-store.js'
+import type { EngineAdmin, PipelineRun } from '../engine-types.js'
 import { batchEta, ProgressMeter } from './progress-meter.js'
 import { QueueLimit } from './queue-limit.js'
 import { rowChunks } from './row-chunks.js'
@@ -29,16 +27,16 @@ export interface WorkerProducerRunOptions {
 export const workerProducerMessageId = (producer: string, batch: number, index: number): string => `${producer}:${batch}:${index}`
 
 /**
- * Records the producer's batch list in Redis (`stairs producer:init`). Idempotent: once the list
+ * Records the producer's batch list on the engine (`stairs producer:init`). Idempotent: once the list
  * is sealed, later calls change nothing and report `created: false`; an init that crashed midway
  * is simply run again (`batches` must list the same batches each time).
  */
 export async function initWorkerProducer(
   producer: AnyWorkerProducer,
-  settings: RedisSettings,
+  admin: EngineAdmin,
   options: WorkerProducerRunOptions = {},
 ): Promise<{ created: boolean; total: number }> {
-  return withStore(producer, settings, async (store) => {
+  return withStore(producer, admin, async (store) => {
     if (await store.initialized()) return { created: false, total: (await store.status()).total }
     let total = 0
     let chunk: string[] = []
@@ -60,13 +58,13 @@ export async function initWorkerProducer(
 }
 
 /** Batches total, done, leased and reclaimed (for `inspect` and tests). */
-export function workerProducerStatus(producer: AnyWorkerProducer, settings: RedisSettings): Promise<WorkerProducerStatus> {
-  return withStore(producer, settings, (store) => store.status())
+export function workerProducerStatus(producer: AnyWorkerProducer, admin: EngineAdmin): Promise<WorkerProducerStatus> {
+  return withStore(producer, admin, (store) => store.status())
 }
 
 /** Forgets the batch list and progress, so that `init` can record a new one. */
-export function resetWorkerProducer(producer: AnyWorkerProducer, settings: RedisSettings): Promise<void> {
-  return withStore(producer, settings, (store) => store.reset())
+export function resetWorkerProducer(producer: AnyWorkerProducer, admin: EngineAdmin): Promise<void> {
+  return withStore(producer, admin, (store) => store.reset())
 }
 
 export interface ProcessWorkerProducerOptions extends WorkerProducerRunOptions {
@@ -96,7 +94,7 @@ export interface ProcessResult {
 export async function processWorkerProducer(
   producer: AnyWorkerProducer,
   run: PipelineRun,
-  settings: RedisSettings,
+  admin: EngineAdmin,
   options: ProcessWorkerProducerOptions = {},
 ): Promise<ProcessResult> {
   const where = `worker producer '${producer.app}.${producer.name}'`
@@ -105,7 +103,7 @@ export async function processWorkerProducer(
   const limit = producer.limit === undefined ? undefined : new QueueLimit(run, target, producer.limit, options.signal)
   const meter = new ProgressMeter(`${producer.app}.${producer.name}`, options.onProgress)
   const context = contextOf(producer, options)
-  return withStore(producer, settings, async (store) => {
+  return withStore(producer, admin, async (store) => {
     const first = await store.status()
     let progress = { done: first.done, total: first.total }
     const started = performance.now()
@@ -123,7 +121,7 @@ export async function processWorkerProducer(
       if (claim.kind === 'uninitialized')
         throw new StairsError(
           'CONFIG',
-          `${where} has no batch list in Redis: run \`stairs producer:init ${producer.app}.${producer.name}\` first`,
+          `${where} has no batch list yet: run \`stairs producer:init ${producer.app}.${producer.name}\` first`,
         )
       if (claim.kind === 'finished') break
       if (claim.kind === 'wait') {
@@ -172,7 +170,7 @@ interface BatchRun {
 async function pushBatch(
   producer: AnyWorkerProducer,
   run: PipelineRun,
-  store: WorkerProducerStore,
+  store: BatchLeaseStore,
   index: number,
   batch: unknown,
   job: BatchRun,
@@ -244,15 +242,11 @@ function contextOf(producer: AnyWorkerProducer, options: WorkerProducerRunOption
   return { app: producer.app, config: producer.config, args: options.args ?? [], signal: options.signal ?? new AbortController().signal }
 }
 
-async function withStore<T>(
-  producer: AnyWorkerProducer,
-  settings: RedisSettings,
-  body: (store: WorkerProducerStore) => Promise<T>,
-): Promise<T> {
-  const client: Redis = await connectRedis(settings, 'producer')
-  try {
-    return await body(new WorkerProducerStore(client, producer.app, producer.name, settings.prefix))
-  } finally {
-    client.disconnect()
-  }
+async function withStore<T>(producer: AnyWorkerProducer, admin: EngineAdmin, body: (store: BatchLeaseStore) => Promise<T>): Promise<T> {
+  if (!admin.batchLeases)
+    throw new StairsError(
+      'ENGINE',
+      `worker producer '${producer.app}.${producer.name}': the engine at ${admin.where} keeps no batch leases; run it on an engine that does (memory, redis, bullmq)`,
+    )
+  return body(admin.batchLeases(producer.app, producer.name))
 }

@@ -60,8 +60,3 @@ export class CompiledPipeline {
     return this.plan.stages[index]?.retry ?? fallback
   }
 }
-
-/** Exponential backoff with jitter: base * 2^(attempt-1), scaled by a random factor in [0.5, 1). */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
-  return Math.round(policy.backoffMs * 2 ** Math.max(0, attempt - 1) * (0.5 + Math.random() / 2))
-}

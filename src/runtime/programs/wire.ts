@@ -21,6 +21,11 @@ export class EnvelopeError extends StairsError {
 
 export function encodeEnvelope(id: string, data: readonly unknown[], stopped: readonly number[] | undefined, stage: string): string {
   for (const value of data) checkWireSafe(value, stage)
+  return encodeChecked(id, data, stopped)
+}
+
+/** The envelope of values already checked with `checkWireSafe`. */
+export function encodeChecked(id: string, data: readonly unknown[], stopped: readonly number[] | undefined): string {
   return JSON.stringify(stopped?.length ? { i: id, d: data, z: stopped } : { i: id, d: data })
 }
 
@@ -55,35 +60,54 @@ function dropProtoKeys(key: string, value: unknown): unknown {
  * JSON as it went in: functions, symbols, BigInt, non-finite numbers, Map/Set/Date and other
  * class instances, and cycles. The common case is one allocation-free pass; only a failing
  * value is walked again to name the key.
+ *
+ * Returns an upper bound of the value's JSON size in UTF-8 bytes (every character counted as an
+ * escape could make it), so a size limit needs no encoding unless a record comes near it.
  */
-export function checkWireSafe(value: unknown, stage: string): void {
-  if (!isSafe(value, 0)) explain(value, stage, '', new Set())
+export function checkWireSafe(value: unknown, stage: string): number {
+  const bound = sizeBound(value, 0)
+  if (bound < 0) explain(value, stage, '', new Set())
+  return bound
 }
 
 const MAX_DEPTH = 64
+/** At most 6 bytes per UTF-16 unit in JSON (a `\u0000` escape), plus the quotes. */
+const STRING_FACTOR = 6
 
-function isSafe(value: unknown, depth: number): boolean {
+/** An upper bound of the UTF-8 size of `value` as JSON, or -1 when it cannot cross the wire. */
+function sizeBound(value: unknown, depth: number): number {
   switch (typeof value) {
     case 'string':
+      return STRING_FACTOR * value.length + 2
     case 'boolean':
+      return 5
     case 'undefined':
-      return true
+      return 4
     case 'number':
-      return Number.isFinite(value)
+      return Number.isFinite(value) ? 24 : -1
     case 'object': {
-      if (value === null) return true
-      if (depth > MAX_DEPTH) return false
+      if (value === null) return 4
+      if (depth > MAX_DEPTH) return -1
+      let total = 2
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isSafe(value[i], depth + 1)) return false
-        return true
+        for (let i = 0; i < value.length; i++) {
+          const item = sizeBound(value[i], depth + 1)
+          if (item < 0) return -1
+          total += item + 1
+        }
+        return total
       }
       const proto = Object.getPrototypeOf(value)
-      if (proto !== Object.prototype && proto !== null) return false
-      for (const key in value) if (!isSafe((value as Record<string, unknown>)[key], depth + 1)) return false
-      return true
+      if (proto !== Object.prototype && proto !== null) return -1
+      for (const key in value) {
+        const item = sizeBound((value as Record<string, unknown>)[key], depth + 1)
+        if (item < 0) return -1
+        total += item + STRING_FACTOR * key.length + 4
+      }
+      return total
     }
     default:
-      return false
+      return -1
   }
 }
 

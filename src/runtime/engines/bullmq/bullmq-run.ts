@@ -5,14 +5,16 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
-import type { EngineRunOptions } from '../../engine-registry.js'
+import { InputAdmission } from '../../core/admission.js'
+import { type ResolvedStartOptions, resolveStartOptions } from '../../core/start-options.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../../engine-types.js'
+import type { StartOptions } from '../../port.js'
 import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import { redisConsumerDelivery } from '../redis-common/consumer-queue.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-common/redis-connection.js'
 import { CounterBuffer, readPipelineCounters, readStageCounters } from '../redis-common/stage-counters.js'
-import { type BullmqSettings, defaultRetry, resolveBullmqSettings } from './bullmq-settings.js'
-import { deadLettersOf, type PipelineQueues, rejectInput } from './dead-letters.js'
+import { type BullmqRunSettings, type BullmqSettings, COUNTER_FLUSH_MS } from './bullmq-settings.js'
+import { deadLettersOf, type PipelineQueues, rejectInputs } from './dead-letters.js'
 import { type InputJob, inputJob } from './input-jobs.js'
 import { counterScope, type StageQueue, stageQueues } from './stage-queues.js'
 import { StageWorkers, stageQueueHandle } from './stage-workers.js'
@@ -26,7 +28,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const
 
 /** A pipeline of the run, with producer-side queue handles (one per stage: push, counts). */
-type Running = PipelineQueues
+interface Running extends PipelineQueues {
+  readonly admission: InputAdmission
+}
 
 /**
  * A run on the bullmq engine (start it with `loadEngine('bullmq')` or `startRun('bullmq', ...)`):
@@ -45,16 +49,23 @@ export class BullmqRun implements PipelineRun {
 
   private constructor(
     private readonly redis: RedisSettings,
-    private readonly settings: BullmqSettings,
+    private readonly settings: BullmqRunSettings,
     private readonly producer: Redis,
     private readonly worker: Redis | undefined,
-    private readonly options: EngineRunOptions,
+    private readonly options: StartOptions,
+    private readonly resolved: ResolvedStartOptions,
   ) {}
 
   /** Connects (failing fast with the masked URL), checks contracts, then starts the workers. */
-  static async start(pipelines: readonly AnyPipeline[], options: EngineRunOptions): Promise<BullmqRun> {
-    const redis: RedisSettings = options.redis ?? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }
-    const settings = resolveBullmqSettings(options)
+  static async start(pipelines: readonly AnyPipeline[], engineSettings: BullmqSettings, options: StartOptions): Promise<BullmqRun> {
+    const resolved = resolveStartOptions(options)
+    const settings: BullmqRunSettings = {
+      ...engineSettings,
+      maxRecordBytes: resolved.maxRecordBytes,
+      shutdownTimeoutMs: resolved.shutdownTimeoutMs,
+      dedupeWindowMs: resolved.dedupeWindowMs,
+    }
+    const redis: RedisSettings = { url: settings.url, prefix: settings.prefix, ...(settings.tls ? { tls: settings.tls } : {}) }
     const producer = await connectRedis(redis, 'producer')
     const wantsWorkers = options.workers !== false
     let worker: Redis | undefined
@@ -64,12 +75,12 @@ export class BullmqRun implements PipelineRun {
       producer.disconnect()
       throw error
     }
-    const run = new BullmqRun(redis, settings, producer, worker, options)
+    const run = new BullmqRun(redis, settings, producer, worker, options, resolved)
     try {
       await run.init(pipelines)
     } catch (error) {
       await run.close()
-      throw redisFailure(redis, error, 'starting the bullmq engine')
+      throw error instanceof StairsError ? error : redisFailure(redis, error, 'starting the bullmq engine')
     }
     return run
   }
@@ -81,17 +92,18 @@ export class BullmqRun implements PipelineRun {
       const compiled = new CompiledPipeline(pipeline, { deliver })
       const key = `${compiled.app}.${compiled.name}`
       if (this.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
-      const stages = stageQueues(compiled, this.redis, defaultRetry(this.options))
+      const stages = stageQueues(compiled, this.settings.prefix, this.resolved.retry)
       const queues = stages.map((stage) => stageQueueHandle(stage, this.producer))
-      this.running.set(key, { compiled, scope: counterScope(compiled, this.redis), stages, queues })
+      const admission = new InputAdmission(compiled, this.settings.maxRecordBytes)
+      this.running.set(key, { compiled, scope: counterScope(compiled, this.settings.prefix), stages, queues, admission })
     }
     // One scripted read per queue proves the user may run BullMQ's scripts on these keys.
     for (const running of this.running.values()) for (const queue of running.queues) await queue.getJobCounts('waiting')
     if (this.worker) {
-      this.stageWorkers = new StageWorkers(this.worker, this.settings, this.options, this.counters)
+      this.stageWorkers = new StageWorkers(this.worker, this.settings, this.options, this.resolved, this.counters)
       await this.stageWorkers.start([...this.running.values()])
     }
-    this.flushTimer = setInterval(() => void this.flushCounters().catch(() => {}), this.settings.counterFlushMs)
+    this.flushTimer = setInterval(() => void this.flushCounters().catch(() => {}), COUNTER_FLUSH_MS)
     this.flushTimer.unref()
   }
 
@@ -128,9 +140,16 @@ export class BullmqRun implements PipelineRun {
   private async prepare(running: Running, record: unknown, id: string | undefined): Promise<InputJob | undefined> {
     if (this.stopping) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
     const messageId = id ?? `${this.runId}-${++this.sequence}`
-    const job = inputJob(running.compiled, running.stages[0] as StageQueue, messageId, id !== undefined, record, this.settings)
+    const job = inputJob(
+      running.admission,
+      running.stages[0] as StageQueue,
+      messageId,
+      id !== undefined,
+      record,
+      this.settings.dedupeWindowMs,
+    )
     if (!('refused' in job)) return job
-    await this.guard(rejectInput(this.producer, running.scope, messageId, job.refused, record))
+    await this.guard(rejectInputs(this.producer, running.scope, [job.refused]))
     this.counters.pipeline(running.scope, 'rejected')
     this.counters.pipeline(running.scope, 'deadLettered')
     return undefined

@@ -3,11 +3,11 @@
 // (they never became jobs). Entries of that list are DeadLetter JSON, as on the redis engine.
 import type { Job, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { errorMessage } from '../../../errors.js'
 import type { DeadLetter } from '../../engine-types.js'
 import { redisKeys } from '../../keys.js'
 import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import { decodeEnvelope } from '../../programs/wire.js'
+import { readLetterLists } from '../redis-common/dead-letter-list.js'
 import type { CounterScope } from '../redis-common/stage-counters.js'
 import type { StageQueue } from './stage-queues.js'
 
@@ -18,27 +18,16 @@ export interface PipelineQueues {
   readonly queues: readonly Queue[]
 }
 
-/** Records a refused input in the pipeline's dead-letter list. */
-export async function rejectInput(client: Redis, scope: CounterScope, id: string, error: unknown, record: unknown): Promise<void> {
-  const letter: DeadLetter = {
-    app: scope.app,
-    pipeline: scope.pipeline,
-    stage: 'input',
-    id,
-    attempts: 1,
-    error: { name: error instanceof Error ? error.name : 'Error', message: errorMessage(error) },
-    payload: jsonSafe(record),
-    at: new Date().toISOString(),
-  }
-  await client.rpush(redisKeys.deadLetters(scope.prefix, scope.app, scope.pipeline), JSON.stringify(letter))
+/** Records refused inputs in the pipeline's dead-letter list. */
+export async function rejectInputs(client: Redis, scope: CounterScope, letters: readonly DeadLetter[]): Promise<void> {
+  await client.rpush(redisKeys.deadLetters(scope.prefix, scope.app, scope.pipeline), ...letters.map((letter) => JSON.stringify(letter)))
 }
 
 /** Every dead letter of a pipeline, oldest first, at most `limit` (all when negative). */
 export async function deadLettersOf(client: Redis, pipeline: PipelineQueues, limit = -1): Promise<DeadLetter[]> {
   const { scope } = pipeline
-  const end = limit < 0 ? -1 : limit - 1
-  const raw = await client.lrange(redisKeys.deadLetters(scope.prefix, scope.app, scope.pipeline), 0, end)
-  const letters: DeadLetter[] = raw.map((text) => JSON.parse(text) as DeadLetter)
+  const [stored = []] = await readLetterLists(client, [redisKeys.deadLetters(scope.prefix, scope.app, scope.pipeline)], limit)
+  const letters: DeadLetter[] = stored.map(({ letter }) => letter)
   for (const stage of pipeline.stages) {
     const jobs = await failedJobs(pipeline.queues[stage.index] as Queue, limit)
     for (const job of jobs) letters.push(toDeadLetter(scope, stage, job))
@@ -89,12 +78,4 @@ function toDeadLetter(scope: CounterScope, stage: StageQueue, job: Job): DeadLet
 function errorNameOf(job: Job): string {
   const first = job.stacktrace?.[job.stacktrace.length - 1]?.split('\n', 1)[0] ?? ''
   return /^([A-Za-z_$][\w$]*):/.exec(first)?.[1] ?? 'Error'
-}
-
-function jsonSafe(value: unknown): unknown {
-  try {
-    return JSON.parse(JSON.stringify(value) ?? 'null') as unknown
-  } catch {
-    return String(value)
-  }
 }

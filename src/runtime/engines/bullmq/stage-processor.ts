@@ -1,33 +1,40 @@
 // The BullMQ processor of one stage: decodes the job's envelope, runs the stage program, and sends
 // the outputs to the next stage's queue before the job completes, so a crash between the two
-// redelivers the job instead of losing its outputs (at-least-once).
+// redelivers the job instead of losing its outputs (at-least-once). What the results and a
+// failure mean is decided in the core (outcome.ts, failure.ts); BullMQ schedules the retries.
 import { type Job, type Queue, UnrecoverableError } from 'bullmq'
-import { errorMessage, isPermanent } from '../../../errors.js'
+import { errorMessage } from '../../../errors.js'
+import { isPermanent } from '../../core/failure.js'
+import { StageOutcome } from '../../core/outcome.js'
 import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
-import { STOPPED, type State } from '../../programs/node-ops.js'
-import type { StageProgram } from '../../programs/stage-program.js'
-import { decodeEnvelope, encodeEnvelope } from '../../programs/wire.js'
+import type { State } from '../../programs/node-ops.js'
+import type { Emit, StageProgram } from '../../programs/stage-program.js'
+import { decodeEnvelope } from '../../programs/wire.js'
 import type { CounterBuffer, CounterScope } from '../redis-common/stage-counters.js'
-import { checkEnvelopeSize, JOB_NAME, jobIdOf, type StageQueue } from './stage-queues.js'
+import { JOB_NAME, jobIdOf, type StageQueue } from './stage-queues.js'
 
 export type OutputSink = (record: object, id: string) => void | Promise<void>
 
+const collect: Emit = (state, branch, emitted) => {
+  ;(emitted as unknown[]).push(state, branch)
+}
+
 export class StageProcessor {
   private readonly program: StageProgram
-  private readonly where: string
+  private readonly outcome: StageOutcome
 
   constructor(
-    private readonly compiled: CompiledPipeline,
+    compiled: CompiledPipeline,
     private readonly queue: StageQueue,
     /** The next stage's queue, or undefined for the last stage. */
     private readonly next: { queue: Queue; stage: StageQueue } | undefined,
     private readonly counters: CounterBuffer,
     private readonly scope: CounterScope,
     private readonly output: OutputSink,
-    private readonly maxEnvelopeBytes: number,
+    maxRecordBytes: number,
   ) {
     this.program = compiled.stages[queue.index] as StageProgram
-    this.where = `pipeline '${compiled.name}', stage '${queue.stage}'`
+    this.outcome = new StageOutcome(compiled, queue.index, maxRecordBytes)
   }
 
   /** The BullMQ processor function. */
@@ -44,56 +51,40 @@ export class StageProcessor {
       // Junk bytes never get better by retrying: straight to the failed set, with the reason.
       throw this.failed(job, error, true)
     }
-    const outputs: [State, string][] = []
+    const emitted: unknown[] = []
     try {
-      const running = this.program.run(state, (out, branch) => {
-        outputs.push([out, branch])
-      })
+      const running = this.program.run(state, collect, emitted)
       if (running) await running
     } catch (error) {
       throw this.failed(job, error, isPermanent(error))
     }
     try {
-      await this.forward(id, outputs)
+      await this.forward(id, emitted)
     } catch (error) {
-      throw this.failed(job, error, isPermanent(error) || isEnvelopeError(error))
+      throw this.failed(job, error, isPermanent(error))
     }
     this.counters.stage(this.scope, this.queue.stage, 'processed')
   }
 
-  private async forward(id: string, outputs: [State, string][]): Promise<void> {
-    let filtered = outputs.length === 0 ? 1 : 0
-    if (this.next) {
+  private async forward(id: string, emitted: unknown[]): Promise<void> {
+    const sends: unknown[] = []
+    const outputs: unknown[] = []
+    const filtered = this.outcome.settle(id, emitted, sends, outputs)
+    if (this.next && sends.length) {
+      const opts = this.next.stage.jobOptions
       const jobs: { name: string; data: string; opts: Queue['defaultJobOptions'] }[] = []
-      for (const [state, branch] of outputs) {
-        const next = this.compiled.outgoing(this.queue.index, state)
-        if (!next) {
-          filtered++
-          continue
-        }
-        const childId = branch ? id + branch : id
-        const data = encodeEnvelope(childId, next.data, next.stopped, `${this.compiled.name}/${this.queue.stage}`)
-        checkEnvelopeSize(data, this.where, childId, this.maxEnvelopeBytes)
-        jobs.push({ name: JOB_NAME, data, opts: { ...this.next.stage.jobOptions, jobId: jobIdOf(childId) } })
-      }
-      if (jobs.length) {
-        // One job (the common case) is one script call; addBulk wraps its calls in a MULTI.
-        const [only] = jobs
-        if (jobs.length === 1 && only) await this.next.queue.add(only.name, only.data, only.opts)
-        else await this.next.queue.addBulk(jobs)
-        this.counters.stage(this.scope, this.next.stage.stage, 'added', jobs.length)
-      }
-    } else {
-      for (const [state, branch] of outputs) {
-        const record = this.compiled.output(state)
-        if (record === STOPPED) {
-          filtered++
-          continue
-        }
-        const done = this.output(record, branch ? id + branch : id)
-        if (done) await done
-        this.counters.pipeline(this.scope, 'out')
-      }
+      for (let i = 0; i < sends.length; i += 2)
+        jobs.push({ name: JOB_NAME, data: sends[i + 1] as string, opts: { ...opts, jobId: jobIdOf(sends[i] as string) } })
+      // One job (the common case) is one script call; addBulk wraps its calls in a MULTI.
+      const [only] = jobs
+      if (jobs.length === 1 && only) await this.next.queue.add(only.name, only.data, only.opts)
+      else await this.next.queue.addBulk(jobs)
+      this.counters.stage(this.scope, this.next.stage.stage, 'added', jobs.length)
+    }
+    for (let i = 0; i < outputs.length; i += 2) {
+      const done = this.output(outputs[i] as object, outputs[i + 1] as string)
+      if (done) await done
+      this.counters.pipeline(this.scope, 'out')
     }
     if (filtered) {
       this.counters.stage(this.scope, this.queue.stage, 'filtered', filtered)
@@ -112,7 +103,7 @@ export class StageProcessor {
     } else this.counters.stage(this.scope, this.queue.stage, 'retried')
     const message = errorMessage(error)
     if (permanent) {
-      const unrecoverable = new UnrecoverableError(`${this.where}: ${message}`)
+      const unrecoverable = new UnrecoverableError(`${this.outcome.where}: ${message}`)
       // Keep the original error's name in the failed job's stack trace (dead letters report it).
       unrecoverable.stack = `${error instanceof Error ? error.name : 'Error'}: ${unrecoverable.message}`
       return unrecoverable
@@ -120,5 +111,3 @@ export class StageProcessor {
     return error instanceof Error ? error : new Error(message)
   }
 }
-
-const isEnvelopeError = (error: unknown): boolean => error instanceof Error && 'code' in error && error.code === 'ENVELOPE'

@@ -2,15 +2,10 @@
 // carry our retry policy, and how message ids become job ids. Every process derives the same
 // layout from the same pipeline, so producers and workers on different machines agree.
 import type { JobsOptions } from 'bullmq'
-import { StairsError } from '../../../errors.js'
 import type { RetryPolicy } from '../../../graph/nodes.js'
-import { bullmqQueueName, DEFAULT_PREFIX, queueName, redisKeys } from '../../keys.js'
+import { bullmqQueueName, queueName, redisKeys } from '../../keys.js'
 import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
-import type { RedisSettings } from '../redis-common/redis-connection.js'
 import type { CounterScope } from '../redis-common/stage-counters.js'
-
-/** Largest encoded envelope a producer or a stage may enqueue (bytes). */
-export const MAX_ENVELOPE_BYTES = 1024 * 1024
 
 /** BullMQ job name of every record job (the stage is the queue). */
 export const JOB_NAME = 'record'
@@ -28,8 +23,8 @@ export interface StageQueue {
   readonly jobOptions: JobsOptions
 }
 
-export function stageQueues(compiled: CompiledPipeline, settings: RedisSettings, fallback: RetryPolicy): StageQueue[] {
-  const prefix = redisKeys.bullmqPrefix(settings.prefix ?? DEFAULT_PREFIX, compiled.app, compiled.name)
+export function stageQueues(compiled: CompiledPipeline, keyPrefix: string, fallback: RetryPolicy): StageQueue[] {
+  const prefix = redisKeys.bullmqPrefix(keyPrefix, compiled.app, compiled.name)
   return compiled.plan.stages.map((stage, index) => ({
     index,
     stage: stage.id,
@@ -53,8 +48,8 @@ export function jobOptions(retry: RetryPolicy): JobsOptions {
   })
 }
 
-export const counterScope = (compiled: CompiledPipeline, settings: RedisSettings): CounterScope => ({
-  prefix: settings.prefix ?? DEFAULT_PREFIX,
+export const counterScope = (compiled: CompiledPipeline, keyPrefix: string): CounterScope => ({
+  prefix: keyPrefix,
   app: compiled.app,
   pipeline: compiled.name,
 })
@@ -64,15 +59,3 @@ export const counterScope = (compiled: CompiledPipeline, settings: RedisSettings
  * get a constant letter in front and ':' / '%' escaped: distinct message ids stay distinct.
  */
 export const jobIdOf = (messageId: string): string => `m${messageId.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'))}`
-
-/** Refuses an envelope over the size limit, naming where it was going. */
-export function checkEnvelopeSize(data: string, where: string, id: string, limit = MAX_ENVELOPE_BYTES): void {
-  // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
-  if (data.length * 3 <= limit) return
-  const bytes = Buffer.byteLength(data)
-  if (bytes > limit)
-    throw new StairsError(
-      'ENVELOPE',
-      `${where}: record '${id}' is ${bytes} bytes once encoded, over the limit of ${limit} bytes; keep large payloads elsewhere (a file, object storage) and send a reference`,
-    )
-}

@@ -2,16 +2,18 @@
 // take nothing new, let the jobs in hand finish up to a timeout, then close.
 import type { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { EngineRunOptions } from '../../engine-registry.js'
+import { checkContracts } from '../../core/contracts.js'
+import type { ResolvedStartOptions } from '../../core/start-options.js'
+import { WorkerLog } from '../../core/worker-log.js'
+import type { StartOptions } from '../../port.js'
+import { RedisContractStore } from '../redis-common/contract-store.js'
 import type { CounterBuffer } from '../redis-common/stage-counters.js'
-import type { BullmqSettings } from './bullmq-settings.js'
-import { checkContracts } from './contracts.js'
+import { type BullmqRunSettings, RUN_RETRY_DELAY_MS } from './bullmq-settings.js'
 import type { PipelineQueues } from './dead-letters.js'
 import { InFlightJobs } from './in-flight-jobs.js'
 import { JunkTolerantQueue, JunkTolerantWorker } from './junk-tolerant-job.js'
 import { StageProcessor } from './stage-processor.js'
 import type { StageQueue } from './stage-queues.js'
-import { WorkerLog } from './worker-log.js'
 
 /** A BullMQ queue handle for a stage, with the stage's job options as defaults. */
 export const stageQueueHandle = (stage: StageQueue, client: Redis): Queue =>
@@ -25,20 +27,28 @@ export class StageWorkers {
 
   constructor(
     private readonly client: Redis,
-    private readonly settings: BullmqSettings,
-    private readonly options: EngineRunOptions,
+    private readonly settings: BullmqRunSettings,
+    private readonly options: StartOptions,
+    private readonly resolved: ResolvedStartOptions,
     private readonly counters: CounterBuffer,
   ) {}
 
   /** Checks the contracts of every served stage first (refusing before any job is taken), then starts a Worker per stage. */
   async start(pipelines: readonly PipelineQueues[]): Promise<void> {
-    const only = typeof this.options.workers === 'object' ? new Set(this.options.workers.stages) : undefined
     const serve = pipelines.map((pipeline) => ({
       pipeline,
-      stages: pipeline.stages.filter((stage) => !only || only.has(`${pipeline.compiled.name}/${stage.stage}`)),
+      stages: pipeline.stages.filter((stage) => this.resolved.serves(`${pipeline.compiled.name}/${stage.stage}`)),
     }))
-    for (const { pipeline, stages } of serve)
-      await checkContracts(this.client, this.settings.prefix, pipeline.compiled.app, stages, this.options.contracts)
+    const { contracts } = this.options
+    if (contracts) {
+      const served = serve
+        .flatMap(({ stages }) => stages.map((stage) => stage.publicName))
+        .filter((queue) => contracts[queue] !== undefined)
+      await checkContracts(
+        new RedisContractStore(this.client, this.settings.prefix),
+        Object.fromEntries(served.map((q) => [q, contracts[q] as string])),
+      )
+    }
     for (const { pipeline, stages } of serve) for (const stage of stages) this.startOne(pipeline, stage)
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()))
   }
@@ -61,13 +71,13 @@ export class StageWorkers {
     const worker = new JunkTolerantWorker(stage.name, processor.process, {
       connection: this.client,
       prefix: stage.prefix,
-      concurrency: this.concurrencyOf(`${compiled.name}/${stage.stage}`),
+      concurrency: this.resolved.concurrencyOf(`${compiled.name}/${stage.stage}`),
       lockDuration: this.settings.lockDurationMs,
       stalledInterval: this.settings.stalledIntervalMs,
       maxStalledCount: this.settings.maxStalledCount,
-      runRetryDelay: this.settings.runRetryDelayMs,
+      runRetryDelay: RUN_RETRY_DELAY_MS,
     })
-    const log = new WorkerLog(`pipeline '${compiled.name}', stage '${stage.stage}'`)
+    const log = new WorkerLog('bullmq', `pipeline '${compiled.app}.${compiled.name}', stage '${stage.stage}'`)
     worker.on('error', (error) => log.failure(error))
     this.inFlight.watch(worker)
     this.workers.push(worker)
@@ -90,11 +100,5 @@ export class StageWorkers {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close(true).catch(() => {})))
     await Promise.all(this.forward.map((queue) => queue.close().catch(() => {})))
-  }
-
-  private concurrencyOf(stage: string): number {
-    const { concurrency } = this.options
-    if (typeof concurrency === 'number') return Math.max(1, concurrency)
-    return Math.max(1, concurrency?.[stage] ?? 1)
   }
 }

@@ -33,10 +33,10 @@ export class MemoryConsumerQueues {
     wake?.()
   }
 
-  /** Records waiting for the consumer. */
-  size(consumer: ConsumerRef): number {
+  /** Records waiting for the consumer, and those read but not acknowledged yet. */
+  status(consumer: ConsumerRef): { waiting: number; inFlight: number } {
     const queue = this.queueOf(consumer)
-    return queue.items.length - queue.head
+    return { waiting: queue.items.length - queue.head, inFlight: queue.unacked.size }
   }
 
   /** Opens the consumer's queue for reading; one reader at a time. */

@@ -1,72 +1,78 @@
 // The embedded engine: every stage of every pipeline in this process, joined by bounded queues.
-// Records are serialized at stage boundaries exactly as on Redis, so what fails there fails here.
+// Records are serialized at stage boundaries exactly as on a server, so what fails there fails
+// here. Admission, outcomes and failures follow the core's rules, as on every engine.
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
 import type { ConsumerRef } from '../../../graph/nodes.js'
-import type { ConsumerQueueReader } from '../../consumers/consumer-queue-types.js'
-import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../../engine-types.js'
-import { CompiledPipeline, DEFAULT_RETRY } from '../../programs/compiled-pipeline.js'
-import { checkWireSafe } from '../../programs/wire.js'
+import { InputAdmission } from '../../core/admission.js'
+import { emptyPipelineCounters } from '../../core/counters.js'
+import { deadLetterOf } from '../../core/dead-letters.js'
+import { type ResolvedStartOptions, resolveStartOptions } from '../../core/start-options.js'
+import type { DeadLetter, EngineAdmin, PipelineCounters, PipelineRun, PipelineStats } from '../../engine-types.js'
+import type { StartOptions } from '../../port.js'
+import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import { BoundedQueue } from './bounded-queue.js'
+import { MemoryAdmin } from './memory-admin.js'
 import { MemoryConsumerQueues } from './memory-consumer-queue.js'
-import { describeError, type MemoryMessage, StageWorker } from './stage-worker.js'
+import { type MemoryMessage, StageWorker } from './stage-worker.js'
 
 const BATCH = 64
 // Records a sync `feed` queues between two yields to the stages.
 const FEED_YIELD = 64
+/** Records a stage queue holds before producers wait: the queues live in this process's heap. */
+const QUEUE_CAPACITY = 10_000
 
-interface Running {
+export interface MemoryPipeline {
   readonly compiled: CompiledPipeline
   readonly workers: StageWorker[]
   readonly counters: PipelineCounters
+  readonly admission: InputAdmission
   sequence: number
-  /** `app.pipeline:`, the prefix of generated message ids. */
-  readonly idPrefix: string
-  /** `pipeline/input`, how wire errors at the input name the stage. */
-  readonly inputStage: string
-  /** Message ids pushed with an explicit id (worker producers), to drop replayed duplicates. */
+  /** `app.pipeline`. */
+  readonly key: string
   /** Explicit message ids pushed within the dedupe window, oldest first, with when they came. */
   seen?: Map<string, number>
 }
 
-/** How long an explicit message id is remembered by default (as on the Redis engines). */
-const DEDUPE_WINDOW_MS = 3_600_000
-
 export class MemoryRun implements PipelineRun {
-  private readonly running = new Map<string, Running>()
-  private readonly dead: DeadLetter[] = []
+  readonly pipelines = new Map<string, MemoryPipeline>()
+  readonly dead: DeadLetter[] = []
+  readonly consumerQueues = new MemoryConsumerQueues(() => this.drain())
   private readonly loops: Promise<void>[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly resolved: ResolvedStartOptions
   private inFlight = 0
   private idle: (() => void)[] = []
   private stopped = false
-  private readonly consumerQueues = new MemoryConsumerQueues(() => this.drain())
+  private adminView: MemoryAdmin | undefined
 
   constructor(
     pipelines: readonly AnyPipeline[],
-    private readonly options: RunOptions = {},
+    private readonly options: StartOptions = {},
   ) {
+    this.resolved = resolveStartOptions(options)
     const context = { deliver: (consumer: ConsumerRef, record: object) => this.consumerQueues.deliver(consumer, record) }
     for (const pipeline of pipelines) {
       const compiled = new CompiledPipeline(pipeline, context)
       const key = `${compiled.app}.${compiled.name}`
-      if (this.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
-      const running: Running = {
+      if (this.pipelines.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
+      const running: MemoryPipeline = {
         compiled,
         workers: [],
-        counters: { in: 0, out: 0, filtered: 0, deadLettered: 0, rejected: 0 },
+        counters: emptyPipelineCounters(),
+        admission: new InputAdmission(compiled, this.resolved.maxRecordBytes),
         sequence: 0,
-        idPrefix: `${key}:`,
-        inputStage: `${compiled.name}/input`,
+        key,
       }
       compiled.stages.forEach((stage, index) => {
-        const queue = new BoundedQueue<MemoryMessage>(options.queueCapacity ?? 10_000, BATCH)
-        const retry = compiled.retryFor(index, options.retry ?? DEFAULT_RETRY)
-        const concurrency = this.concurrencyOf(`${compiled.name}/${stage.stage.id}`)
-        running.workers.push(new StageWorker(compiled, index, queue, this.hostFor(running), retry, concurrency))
-        for (let i = 0; i < concurrency; i++) this.loops.push(running.workers[index]?.loop() as Promise<void>)
+        const queue = new BoundedQueue<MemoryMessage>(options.queueCapacity ?? QUEUE_CAPACITY, BATCH)
+        const retry = compiled.retryFor(index, this.resolved.retry)
+        const concurrency = this.resolved.concurrencyOf(`${compiled.name}/${stage.stage.id}`)
+        const worker = new StageWorker(compiled, index, queue, this.hostFor(running), retry, this.resolved.maxRecordBytes, concurrency)
+        running.workers.push(worker)
+        for (let i = 0; i < concurrency; i++) this.loops.push(worker.loop())
       })
-      this.running.set(key, running)
+      this.pipelines.set(key, running)
     }
   }
 
@@ -97,29 +103,20 @@ export class MemoryRun implements PipelineRun {
     return count
   }
 
-  /** Validates and queues one input record; returns a promise only when the input queue is full. */
-  private admit(running: Running, record: unknown, id: string | undefined): void | Promise<void> {
-    if (this.stopped)
-      throw new StairsError('ENGINE', `the run is stopped: pipeline '${running.idPrefix.slice(0, -1)}' takes no new records`)
+  /** Admits and queues one input record; returns a promise only when the input queue is full. */
+  private admit(running: MemoryPipeline, record: unknown, id: string | undefined): void | Promise<void> {
+    if (this.stopped) throw new StairsError('ENGINE', `the run is stopped: pipeline '${running.key}' takes no new records`)
     if (id !== undefined && this.isDuplicate(running, id)) return
-    const messageId = id ?? running.idPrefix + ++running.sequence
-    const checked = running.compiled.validate(record)
-    if (!checked.ok) {
+    const messageId = id ?? `${running.key}:${++running.sequence}`
+    const admitted = running.admission.admit(record, messageId)
+    if (!admitted.ok) {
       running.counters.rejected++
       running.counters.deadLettered++
-      this.dead.push(deadLetter(running.compiled, 'input', messageId, 1, { name: 'InputError', message: checked.message }, record))
-      return
-    }
-    try {
-      checkWireSafe(checked.record, running.inputStage)
-    } catch (error) {
-      running.counters.rejected++
-      running.counters.deadLettered++
-      this.dead.push(deadLetter(running.compiled, 'input', messageId, 1, describeError(error), String(record)))
+      this.dead.push(admitted.letter)
       return
     }
     running.counters.in++
-    return this.enqueue(running, 0, { id: messageId, payload: checked.record, attempt: 0 })
+    return this.enqueue(running, 0, { id: messageId, payload: admitted.record, attempt: 0 })
   }
 
   async waiting(pipeline: string): Promise<number> {
@@ -136,12 +133,12 @@ export class MemoryRun implements PipelineRun {
     this.stopped = true
     await this.drain()
     for (const timer of this.timers) clearTimeout(timer)
-    for (const running of this.running.values()) for (const worker of running.workers) worker.queue.close()
+    for (const running of this.pipelines.values()) for (const worker of running.workers) worker.queue.close()
     await Promise.all(this.loops)
   }
 
   async stats(): Promise<PipelineStats[]> {
-    return [...this.running.values()].map(({ compiled, workers, counters }) => ({
+    return [...this.pipelines.values()].map(({ compiled, workers, counters }) => ({
       pipeline: compiled.name,
       counters: { ...counters },
       stages: workers.map((w) => ({ stage: w.name, queued: w.queue.size, counters: { ...w.counters } })),
@@ -152,17 +149,24 @@ export class MemoryRun implements PipelineRun {
     return [...this.dead]
   }
 
-  /** The in-process queue of a standalone or iterator consumer (see consumeIter). */
-  openConsumerQueue(consumer: ConsumerRef): ConsumerQueueReader {
-    return this.consumerQueues.open(consumer)
+  /** Queue status, dead letters (list, replay, delete) and consumer queues of this run. */
+  admin(): EngineAdmin {
+    this.adminView ??= new MemoryAdmin(this)
+    return this.adminView
   }
 
-  private isDuplicate(running: Running, id: string): boolean {
+  /** Puts a message back on stage `index` of a pipeline (a replayed dead letter); counted in flight again. */
+  requeueDead(running: MemoryPipeline, index: number, message: MemoryMessage): void {
+    if (this.stopped) throw new StairsError('ENGINE', `the run is stopped: pipeline '${running.key}' takes no replays`)
+    void this.enqueue(running, index, message)
+  }
+
+  private isDuplicate(running: MemoryPipeline, id: string): boolean {
     running.seen ??= new Map()
     const now = Date.now()
     // Ids older than the window are forgotten, oldest first (a Map keeps insertion order), so a
     // long-running producer's ids do not pile up.
-    const oldest = now - (this.options.dedupeWindowMs ?? DEDUPE_WINDOW_MS)
+    const oldest = now - this.resolved.dedupeWindowMs
     for (const [seenId, at] of running.seen) {
       if (at > oldest) break
       running.seen.delete(seenId)
@@ -171,18 +175,18 @@ export class MemoryRun implements PipelineRun {
       running.seen.set(id, now)
       return false
     }
-    running.counters.duplicates = (running.counters.duplicates ?? 0) + 1
+    running.counters.duplicates++
     return true
   }
 
-  private enqueue(running: Running, index: number, message: MemoryMessage): void | Promise<void> {
+  private enqueue(running: MemoryPipeline, index: number, message: MemoryMessage): void | Promise<void> {
     const worker = running.workers[index] as StageWorker
     worker.counters.added++
     this.inFlight++
     return worker.queue.push(message)
   }
 
-  private hostFor(running: Running) {
+  private hostFor(running: MemoryPipeline) {
     return {
       enqueue: (index: number, message: MemoryMessage) => this.enqueue(running, index, message),
       requeue: (index: number, message: MemoryMessage, delayMs: number) => {
@@ -198,38 +202,21 @@ export class MemoryRun implements PipelineRun {
       },
       deadLetter: (stage: string, message: MemoryMessage, attempts: number, error: unknown) => {
         running.counters.deadLettered++
-        this.dead.push(deadLetter(running.compiled, stage, message.id, attempts, describeError(error), message.payload))
+        this.dead.push(deadLetterOf(running.compiled, stage, message.id, attempts, error, message.payload))
       },
       settled: () => {
         if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve()
       },
-      filtered: () => {
-        running.counters.filtered++
+      filtered: (count: number) => {
+        running.counters.filtered += count
       },
     }
   }
 
-  private get(pipeline: string): Running {
-    const running = this.running.get(pipeline) ?? [...this.running.values()].find((r) => r.compiled.name === pipeline)
+  get(pipeline: string): MemoryPipeline {
+    const running = this.pipelines.get(pipeline) ?? [...this.pipelines.values()].find((r) => r.compiled.name === pipeline)
     if (!running)
-      throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
+      throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.pipelines.keys()].join(', ') || 'none'}`)
     return running
   }
-
-  private concurrencyOf(stage: string): number {
-    const { concurrency } = this.options
-    if (typeof concurrency === 'number') return Math.max(1, concurrency)
-    return Math.max(1, concurrency?.[stage] ?? 1)
-  }
-}
-
-function deadLetter(
-  compiled: CompiledPipeline,
-  stage: string,
-  id: string,
-  attempts: number,
-  error: { name: string; message: string },
-  payload: unknown,
-): DeadLetter {
-  return Object.freeze({ app: compiled.app, pipeline: compiled.name, stage, id, attempts, error, payload, at: new Date().toISOString() })
 }

@@ -1,12 +1,16 @@
 // Runs one stage of one pipeline in this process: takes batches from the stage's queue, runs the
 // stage program, and forwards the outputs only once the record's stage succeeded (as an ack would).
-import { errorMessage, isPermanent } from '../../../errors.js'
+// What a record's results mean and what a failure means are decided in the core (outcome.ts,
+// failure.ts), as on every engine; this file only moves messages between in-process queues.
 import type { RetryPolicy } from '../../../graph/nodes.js'
+import { emptyStageCounters } from '../../core/counters.js'
+import { decideFailure } from '../../core/failure.js'
+import { StageOutcome } from '../../core/outcome.js'
 import type { StageCounters } from '../../engine-types.js'
-import { backoffDelay, type CompiledPipeline } from '../../programs/compiled-pipeline.js'
-import { STOPPED, type State } from '../../programs/node-ops.js'
+import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
+import type { State } from '../../programs/node-ops.js'
 import type { Emit, StageProgram } from '../../programs/stage-program.js'
-import { decodeEnvelope, encodeEnvelope } from '../../programs/wire.js'
+import { decodeEnvelope } from '../../programs/wire.js'
 import type { BoundedQueue } from './bounded-queue.js'
 
 /** A message in a memory queue: a validated input record (first stage) or an encoded envelope. */
@@ -25,33 +29,36 @@ export interface StageHost {
   deadLetter(stage: string, message: MemoryMessage, attempts: number, error: unknown): void
   /** One message left the system (finished, filtered or dead-lettered). */
   settled(): void
-  filtered(): void
+  filtered(count: number): void
 }
-
-/** A record's outputs, flat: state, branch, state, branch... (no tuple per output). */
-type Emitted = unknown[]
 
 /** One emit callback for every record: the record's outputs array comes as the context. */
 const collect: Emit = (state, branch, outputs) => {
-  ;(outputs as Emitted).push(state, branch)
+  ;(outputs as unknown[]).push(state, branch)
 }
 
 export class StageWorker {
-  readonly counters: StageCounters = { added: 0, processed: 0, failed: 0, filtered: 0, retried: 0, deadLettered: 0 }
+  readonly counters: StageCounters = emptyStageCounters()
+  /** Messages taken from the queue and not yet settled or forwarded. */
+  inFlight = 0
   private readonly program: StageProgram
-  private readonly last: boolean
+  private readonly outcome: StageOutcome
+  /** Reused by every record: forward() is synchronous until its sends are queued. */
+  private readonly sends: unknown[] = []
+  private readonly outputs: unknown[] = []
 
   constructor(
-    private readonly pipeline: CompiledPipeline,
+    pipeline: CompiledPipeline,
     private readonly index: number,
     readonly queue: BoundedQueue<MemoryMessage>,
     private readonly host: StageHost,
     private readonly retry: RetryPolicy,
+    maxRecordBytes: number,
     /** How many loops run this stage (each calls `loop`). */
     private readonly concurrency = 1,
   ) {
     this.program = pipeline.stages[index] as StageProgram
-    this.last = index === pipeline.stages.length - 1
+    this.outcome = new StageOutcome(pipeline, index, maxRecordBytes)
   }
 
   get name(): string {
@@ -64,6 +71,7 @@ export class StageWorker {
       const batch = taken instanceof Promise ? await taken : taken
       if (!batch) return
       for (let i = 0; i < batch.length; i++) {
+        this.inFlight++
         const done = this.process(batch[i] as MemoryMessage)
         if (done) await done
       }
@@ -78,79 +86,60 @@ export class StageWorker {
     } catch (error) {
       return this.fail(message, error, true)
     }
-    const outputs: Emitted = []
+    const emitted: unknown[] = []
     let running: void | Promise<void>
     try {
-      running = this.program.run(state, collect, outputs)
+      running = this.program.run(state, collect, emitted)
     } catch (error) {
       return this.fail(message, error, false)
     }
     if (running)
       return running.then(
-        () => this.forward(message, outputs),
+        () => this.forward(message, emitted),
         (error) => this.fail(message, error, false),
       )
-    return this.forward(message, outputs)
+    return this.forward(message, emitted)
   }
 
   /** Sends the stage's outputs on, then settles the message. */
-  private forward(message: MemoryMessage, outputs: Emitted): void | Promise<void> {
-    let filtered = 0
-    const count = outputs.length / 2
-    const sends: MemoryMessage[] | undefined = this.last ? undefined : []
+  private forward(message: MemoryMessage, emitted: unknown[]): void | Promise<void> {
+    const { sends, outputs } = this
+    sends.length = 0
+    outputs.length = 0
+    let filtered: number
     try {
-      for (let i = 0; i < outputs.length; i += 2) {
-        const state = outputs[i] as State
-        const branch = outputs[i + 1] as string
-        const id = branch ? message.id + branch : message.id
-        if (this.last) {
-          const record = this.pipeline.output(state)
-          if (record === STOPPED) filtered++
-          else this.host.output(record, id)
-          continue
-        }
-        const next = this.pipeline.outgoing(this.index, state)
-        if (!next) {
-          filtered++
-          continue
-        }
-        ;(sends as MemoryMessage[]).push({ id, payload: encodeEnvelope(id, next.data, next.stopped, this.program.name), attempt: 0 })
-      }
+      filtered = this.outcome.settle(message.id, emitted, sends, outputs)
     } catch (error) {
-      // Values that cannot cross the boundary: permanent. Every envelope is encoded before any is
-      // sent, so nothing of this record went on (not even a fan-out sibling that could cross).
+      // Every envelope is encoded before any is sent, so nothing of this record went on.
       return this.fail(message, error, true)
     }
+    for (let i = 0; i < outputs.length; i += 2) this.host.output(outputs[i] as object, outputs[i + 1] as string)
     let waits: Promise<void>[] | undefined
-    if (sends)
-      for (const send of sends) {
-        const wait = this.host.enqueue(this.index + 1, send)
-        if (wait) (waits ??= []).push(wait)
-      }
-    this.counters.processed++
-    if (count === 0 || filtered > 0) {
-      this.counters.filtered += count === 0 ? 1 : filtered
-      for (let i = 0; i < (count === 0 ? 1 : filtered); i++) this.host.filtered()
+    for (let i = 0; i < sends.length; i += 2) {
+      const wait = this.host.enqueue(this.index + 1, { id: sends[i] as string, payload: sends[i + 1] as string, attempt: 0 })
+      if (wait) (waits ??= []).push(wait)
     }
+    this.counters.processed++
+    if (filtered) {
+      this.counters.filtered += filtered
+      this.host.filtered(filtered)
+    }
+    this.inFlight--
     this.host.settled()
     if (waits) return Promise.all(waits).then(() => undefined)
   }
 
   private fail(message: MemoryMessage, error: unknown, permanent: boolean): void {
     this.counters.failed++
-    const attempts = message.attempt + 1
-    if (!permanent && !isPermanent(error) && attempts < this.retry.attempts) {
+    this.inFlight--
+    const decision = decideFailure(error, message.attempt, this.retry, permanent)
+    if (decision.retry) {
       this.counters.retried++
-      this.host.requeue(this.index, { id: message.id, payload: message.payload, attempt: attempts }, backoffDelay(this.retry, attempts))
+      this.host.requeue(this.index, { id: message.id, payload: message.payload, attempt: decision.attempts }, decision.delayMs)
       return
     }
     this.counters.deadLettered++
-    this.host.deadLetter(this.name, message, attempts, error)
+    this.host.deadLetter(this.name, message, decision.attempts, error)
     this.host.settled()
   }
 }
-
-export const describeError = (error: unknown): { name: string; message: string } => ({
-  name: error instanceof Error ? error.name : 'Error',
-  message: errorMessage(error),
-})

@@ -1,6 +1,6 @@
 // Lua scripts for a consumer's Redis stream. Each runs atomically on the stream's own key (one
 // hash tag with the lock, so one Cluster slot).
-import { script } from '../redis-streams/scripts.js'
+import { script } from './lua.js'
 
 /**
  * Acknowledges finished entries and trims acknowledged ones off the head of the stream.
@@ -38,6 +38,8 @@ return 1
  */
 export const QUEUE_LENGTH = script(`
 local stream, group = KEYS[1], ARGV[1]
+-- A consumer that never received a record has no stream yet.
+if redis.call('EXISTS', stream) == 0 then return 0 end
 if redis.call('EXISTS', stream) == 0 then return 0 end
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
   local info = {}

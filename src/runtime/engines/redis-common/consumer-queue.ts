@@ -9,11 +9,11 @@ import type { ChainableCommander, Redis } from 'ioredis'
 import type { ConsumerRef } from '../../../graph/nodes.js'
 import type { ConsumerQueueReader, QueuedRecord } from '../../consumers/consumer-queue-types.js'
 import { DEFAULT_PREFIX, redisKeys } from '../../keys.js'
-import { runScript } from '../redis-streams/scripts.js'
 import { recordsOf } from './consumer-entries.js'
 import { type ConsumerQueueLock, lockConsumerQueue } from './consumer-queue-lock.js'
 import { ACK_AND_TRIM, FORGET_IDLE_READERS, QUEUE_LENGTH } from './consumer-queue-scripts.js'
 import { type StreamEntry, takeOverPending } from './consumer-takeover.js'
+import { runScript } from './lua.js'
 import { connectRedis, type RedisSettings } from './redis-connection.js'
 
 const GROUP = 'stairs'
@@ -28,6 +28,20 @@ export function redisConsumerDelivery(client: Redis, prefix = DEFAULT_PREFIX): (
 /** Records waiting in a consumer's Redis queue: delivered to it and not acknowledged yet. */
 export async function redisConsumerQueueLength(client: Redis, consumer: ConsumerRef, prefix = DEFAULT_PREFIX): Promise<number> {
   return (await runScript(client, QUEUE_LENGTH, [redisKeys.consumerQueue(prefix, consumer.app, consumer.name)], [GROUP])) as number
+}
+
+/** A consumer queue's records not yet acknowledged, and of those the ones a reader holds. */
+export async function redisConsumerQueueState(
+  client: Redis,
+  consumer: ConsumerRef,
+  prefix: string,
+): Promise<{ waiting: number; inFlight: number }> {
+  const key = redisKeys.consumerQueue(prefix, consumer.app, consumer.name)
+  const unacked = (await runScript(client, QUEUE_LENGTH, [key], [GROUP])) as number
+  // No stream or no group yet: nothing was read.
+  const pending = (await client.xpending(key, GROUP).catch(() => [0])) as [number, ...unknown[]]
+  const inFlight = Number(pending[0] ?? 0)
+  return { waiting: Math.max(0, unacked - inFlight), inFlight }
 }
 
 /** Opens a consumer's Redis queue as its only reader (fails clearly when another process reads it). */

@@ -2,9 +2,9 @@
 // COMMIT (commit-script.ts): one string of instructions per input entry, the tally at the front.
 
 import type { Redis } from 'ioredis'
+import { runScript } from '../redis-common/lua.js'
 import { COMMIT, SECTION } from './commit-script.js'
 import type { Delivery } from './consumer-outbox.js'
-import { runScript } from './scripts.js'
 import { ENTRY_BYTES } from './settings.js'
 import { GROUP } from './stream-layout.js'
 

@@ -1,5 +1,5 @@
 // The batch commit of the redis engine: the one script a stage worker runs per batch.
-import { script } from './scripts.js'
+import { script } from '../redis-common/lua.js'
 
 /** Separates the sections of one entry's instructions (never found raw in JSON). */
 export const SECTION = '\x1e'

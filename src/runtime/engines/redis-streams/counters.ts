@@ -2,7 +2,8 @@
 // lengths, in-flight counts and per-second rates, each in one pipelined round trip.
 import type { Redis } from 'ioredis'
 import type { PipelineCounters, PipelineStats, QueueStatus, StageCounters } from '../../engine-types.js'
-import { runScript, STAGE_STATE } from './scripts.js'
+import { runScript } from '../redis-common/lua.js'
+import { STAGE_STATE } from './scripts.js'
 import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
 
 export interface StageState {

@@ -2,13 +2,11 @@
 // encoded as envelopes, then queued on the first stage's stream in one script call (packed
 // several to an entry), or dead-lettered when the schema or the wire refuses them.
 import type { Redis } from 'ioredis'
-import { InputError } from '../../../errors.js'
+import type { InputAdmission } from '../../core/admission.js'
 import type { DeadLetter } from '../../engine-types.js'
-import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
-import { encodeEnvelope } from '../../programs/wire.js'
-import { describeError } from '../memory/stage-worker.js'
-import { PUSH, PUSH_PACKED, runScript } from './scripts.js'
-import { checkRecordSize, ENTRY_BYTES, type StreamsSettings } from './settings.js'
+import { runScript } from '../redis-common/lua.js'
+import { PUSH, PUSH_PACKED } from './scripts.js'
+import { ENTRY_BYTES, type StreamsRunSettings } from './settings.js'
 import type { PipelineKeys } from './stream-layout.js'
 
 export interface EncodedInputs {
@@ -21,36 +19,30 @@ export interface EncodedInputs {
   readonly tooLarge: unknown
 }
 
-/** Checks and encodes input records; `nextId` names a record that came without an id. */
+/** Admits and encodes input records (core/admission.ts); `nextId` names a record that came without an id. */
 export function encodeInputs(
-  compiled: CompiledPipeline,
+  admission: InputAdmission,
   records: readonly (readonly [unknown, string | undefined])[],
   nextId: () => string,
-  maxRecordBytes: number,
 ): EncodedInputs {
   const ids: string[] = []
   const texts: string[] = []
   const rejected: DeadLetter[] = []
-  const where = `pipeline '${compiled.app}.${compiled.name}', input`
   for (const [record, explicitId] of records) {
     const id = explicitId ?? nextId()
-    const checked = compiled.validate(record)
-    let text: string
+    let admitted: ReturnType<InputAdmission['encode']>
     try {
-      if (!checked.ok) throw new InputError(checked.message)
-      text = encodeEnvelope(id, [checked.record], undefined, `${compiled.name}/input`)
+      admitted = admission.encode(record, id)
     } catch (error) {
-      rejected.push(inputLetter(compiled, id, error, record))
-      continue
-    }
-    try {
-      checkRecordSize(text, maxRecordBytes, where)
-    } catch (error) {
-      // Refused: the records before it are still queued, then the caller hears why.
+      // Over the size limit: the records before it are still queued, then the caller hears why.
       return { ids, texts, rejected, tooLarge: error }
     }
+    if (!admitted.ok) {
+      rejected.push(admitted.letter)
+      continue
+    }
     ids.push(explicitId ?? '')
-    texts.push(text)
+    texts.push(admitted.envelope)
   }
   return { ids, texts, rejected, tooLarge: undefined }
 }
@@ -59,7 +51,7 @@ export function encodeInputs(
 export async function queueInputs(
   client: Redis,
   keys: PipelineKeys,
-  settings: StreamsSettings,
+  settings: StreamsRunSettings,
   ids: readonly string[],
   texts: readonly string[],
 ): Promise<number> {
@@ -104,23 +96,4 @@ export async function rejectInputs(client: Redis, keys: PipelineKeys, letters: r
     .hincrby(keys.counters, 'rejected', letters.length)
     .hincrby(keys.counters, 'deadLettered', letters.length)
     .exec()
-}
-
-function inputLetter(compiled: CompiledPipeline, id: string, error: unknown, record: unknown): DeadLetter {
-  let payload: unknown = record
-  try {
-    JSON.stringify(record)
-  } catch {
-    payload = String(record) // BigInt or a cycle: keep what can be shown
-  }
-  return {
-    app: compiled.app,
-    pipeline: compiled.name,
-    stage: 'input',
-    id,
-    attempts: 1,
-    error: describeError(error),
-    payload,
-    at: new Date().toISOString(),
-  }
 }

@@ -2,7 +2,7 @@
 // claimed with XAUTOCLAIM (which counts a delivery), and its delivery count is read back so the
 // worker can dead-letter records that keep crashing their workers.
 import type { Redis } from 'ioredis'
-import type { StreamsSettings } from './settings.js'
+import type { StreamsRunSettings } from './settings.js'
 import { GROUP } from './stream-layout.js'
 
 /** A stream entry as ioredis returns it: id and flat field/value list (null once deleted). */
@@ -24,7 +24,7 @@ export class Reclaimer {
     private readonly client: Redis,
     private readonly stream: string,
     private readonly consumer: string,
-    private readonly settings: StreamsSettings,
+    private readonly settings: StreamsRunSettings,
   ) {
     this.interval = Math.min(Math.max(settings.reclaimIdleMs / 2, 50), 5000)
     // Spread the first scans of many workers instead of all at start.

@@ -1,37 +1,39 @@
 // What a redis stage worker does with one record of a batch: decode its envelope, run the stage
-// program (the same code the memory engine runs), and add the outcome to the batch's commit:
-// envelopes for the next stage, pipeline outputs, a scheduled retry or a dead letter.
-import { isPermanent } from '../../../errors.js'
+// program (the same code every engine runs), and add the outcome to the batch's commit:
+// envelopes for the next stage, pipeline outputs, a scheduled retry or a dead letter. What the
+// results and a failure mean is decided in the core (outcome.ts, failure.ts).
 import type { RetryPolicy } from '../../../graph/nodes.js'
-import { backoffDelay, type CompiledPipeline } from '../../programs/compiled-pipeline.js'
-import { STOPPED, type State } from '../../programs/node-ops.js'
-import type { StageProgram } from '../../programs/stage-program.js'
-import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '../../programs/wire.js'
-import { describeError } from '../memory/stage-worker.js'
+import { deadLetterOf } from '../../core/dead-letters.js'
+import { decideFailure } from '../../core/failure.js'
+import { StageOutcome } from '../../core/outcome.js'
+import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
+import type { Emit, StageProgram } from '../../programs/stage-program.js'
+import { decodeEnvelope } from '../../programs/wire.js'
 import type { BatchCommit } from './batch-commit.js'
 import type { ConsumerOutbox } from './consumer-outbox.js'
-import { checkRecordSize, RecordTooLargeError, type StreamsSettings } from './settings.js'
+
+/** Collects a record's results flat (state, branch, ...) into the array passed as context. */
+const collect: Emit = (state, branch, emitted) => {
+  ;(emitted as unknown[]).push(state, branch)
+}
 
 export class StageRecordRunner {
   private readonly program: StageProgram
-  /** Where the record being run collects its outputs. */
-  private emitted: [State, string][] = []
-  private readonly emit = (out: State, branch: string): void => {
-    this.emitted.push([out, branch])
-  }
+  readonly outcome: StageOutcome
+  /** Reused for every record: settle() turns a record's sends into batch forwards at once. */
+  private readonly sends: unknown[] = []
+  private readonly found: unknown[] = []
 
   constructor(
     private readonly compiled: CompiledPipeline,
-    private readonly index: number,
+    index: number,
     private readonly stageId: string,
-    /** False at the pipeline's last stage, whose outputs leave the pipeline. */
-    private readonly forwards: boolean,
     private readonly retry: RetryPolicy,
-    private readonly settings: StreamsSettings,
+    maxRecordBytes: number,
     private readonly outbox: ConsumerOutbox,
-    private readonly where: string,
   ) {
     this.program = compiled.stages[index] as StageProgram
+    this.outcome = new StageOutcome(compiled, index, maxRecordBytes)
   }
 
   /** Runs one record (one line of an entry); a promise only when the stage's steps are async. */
@@ -46,9 +48,7 @@ export class StageRecordRunner {
     mayHoldProto: boolean,
   ): void | Promise<void> {
     let messageId = streamId
-    // Records of a batch run one after another, so one shared emit callback serves them all.
-    const emitted: [State, string][] = []
-    this.emitted = emitted
+    const emitted: unknown[] = []
     const deliveriesBefore = batch.deliveries.length
     let running: void | Promise<void>
     try {
@@ -57,7 +57,7 @@ export class StageRecordRunner {
       const state = this.program.load(envelope)
       this.outbox.collectInto(batch.deliveries)
       try {
-        running = this.program.run(state, this.emit)
+        running = this.program.run(state, collect, emitted)
       } finally {
         this.outbox.collectInto(undefined)
       }
@@ -76,7 +76,7 @@ export class StageRecordRunner {
     this.forward(batch, position, streamId, messageId, text, attempt, now, emitted)
   }
 
-  /** Adds the record's outputs to the commit: envelopes for the next stage, or pipeline outputs. */
+  /** Adds the record's results to the commit: envelopes for the next stage, or pipeline outputs. */
   private forward(
     batch: BatchCommit,
     position: number,
@@ -85,40 +85,25 @@ export class StageRecordRunner {
     text: string,
     attempt: number,
     now: number,
-    emitted: [State, string][],
+    emitted: unknown[],
   ): void {
     const { tally, outputs } = batch
-    const outputsBefore = outputs.length
-    let encoded: string[] | undefined
-    let filtered = emitted.length === 0 ? 1 : 0
+    const { sends, found } = this
+    sends.length = 0
+    found.length = 0
+    let filtered: number
     try {
-      for (const [state, branch] of emitted) {
-        const id = branch ? messageId + branch : messageId
-        if (!this.forwards) {
-          const record = this.compiled.output(state)
-          if (record === STOPPED) filtered++
-          else outputs.push([position, record, id])
-          continue
-        }
-        const out = this.compiled.outgoing(this.index, state)
-        if (!out) {
-          filtered++
-          continue
-        }
-        const envelope = encodeEnvelope(id, out.data, out.stopped, `${this.compiled.name}/${this.stageId}`)
-        checkRecordSize(envelope, this.settings.maxRecordBytes, this.where)
-        ;(encoded ??= []).push(envelope)
-      }
+      filtered = this.outcome.settle(messageId, emitted, sends, found)
     } catch (error) {
       // A value that cannot cross the boundary: permanent; nothing of this record goes on.
-      outputs.length = outputsBefore
       this.fail(batch, streamId, messageId, text, attempt, now, error, true)
       return
     }
-    if (encoded) for (const envelope of encoded) batch.forward(envelope)
+    for (let i = 1; i < sends.length; i += 2) batch.forward(sends[i] as string)
+    for (let i = 0; i < found.length; i += 2) outputs.push([position, found[i] as object, found[i + 1] as string])
     tally.processed++
     tally.filtered += filtered
-    if (!this.forwards) tally.out += emitted.length - filtered
+    tally.out += found.length / 2
   }
 
   private fail(
@@ -131,29 +116,19 @@ export class StageRecordRunner {
     error: unknown,
     permanent = false,
   ): void {
-    const attempts = attempt + 1
-    const final = permanent || isPermanent(error) || error instanceof EnvelopeError || error instanceof RecordTooLargeError
-    if (!final && attempts < this.retry.attempts) {
+    const decision = decideFailure(error, attempt, this.retry, permanent)
+    if (decision.retry) {
       batch.tally.failed++
       batch.tally.retried++
-      batch.retry(now + backoffDelay(this.retry, attempts), `${attempts}|${streamId}|${text}`)
+      batch.retry(now + decision.delayMs, `${decision.attempts}|${streamId}|${text}`)
       return
     }
-    this.deadLetter(batch, messageId, attempts, error, text)
+    this.deadLetter(batch, messageId, decision.attempts, error, text)
   }
 
   deadLetter(batch: BatchCommit, messageId: string, attempts: number, error: unknown, payload: unknown): void {
     batch.tally.failed++
     batch.tally.deadLettered++
-    batch.deadLetter({
-      app: this.compiled.app,
-      pipeline: this.compiled.name,
-      stage: this.stageId,
-      id: messageId,
-      attempts,
-      error: describeError(error),
-      payload,
-      at: new Date().toISOString(),
-    })
+    batch.deadLetter(deadLetterOf(this.compiled, this.stageId, messageId, attempts, error, payload))
   }
 }

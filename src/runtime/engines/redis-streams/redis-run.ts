@@ -5,18 +5,21 @@ import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
 import type { ConsumerRef } from '../../../graph/nodes.js'
-import type { EngineRunOptions } from '../../engine-registry.js'
+import { InputAdmission } from '../../core/admission.js'
+import { checkContracts } from '../../core/contracts.js'
+import { type ResolvedStartOptions, resolveStartOptions } from '../../core/start-options.js'
 import type { DeadLetter, PipelineRun, PipelineStats } from '../../engine-types.js'
-import { CompiledPipeline, DEFAULT_RETRY } from '../../programs/compiled-pipeline.js'
+import type { StartOptions } from '../../port.js'
+import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import type { StageContext } from '../../programs/node-ops.js'
+import { RedisContractStore } from '../redis-common/contract-store.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-common/redis-connection.js'
 import { ConsumerOutbox } from './consumer-outbox.js'
-import { checkContracts } from './contracts.js'
 import { readStageStates, readStats } from './counters.js'
 import { readDeadLetters } from './dead-letter-queue.js'
 import { type EncodedInputs, encodeInputs, queueInputs, rejectInputs } from './input-queue.js'
 import { RetryPromoter } from './retry-promoter.js'
-import { resolveSettings, type StreamsSettings } from './settings.js'
+import { QUEUE_CAPACITY, type RedisStreamsSettings, type StreamsRunSettings } from './settings.js'
 import { type PipelineKeys, pipelineKeys } from './stream-layout.js'
 import { StreamStageWorker } from './stream-stage-worker.js'
 import { ensureGroup } from './worker-support.js'
@@ -27,6 +30,7 @@ let consumerSequence = 0
 interface Running {
   readonly compiled: CompiledPipeline
   readonly keys: PipelineKeys
+  readonly admission: InputAdmission
 }
 
 /**
@@ -61,21 +65,29 @@ export class RedisRun implements PipelineRun {
   private outbox: ConsumerOutbox | undefined
 
   private constructor(
-    private readonly settings: StreamsSettings,
+    private readonly settings: StreamsRunSettings,
+    private readonly resolved: ResolvedStartOptions,
     private readonly redis: RedisSettings,
     private producer: Redis,
   ) {}
 
-  static async start(pipelines: readonly AnyPipeline[], options: EngineRunOptions): Promise<RedisRun> {
-    const redis = options.redis ?? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }
-    const settings = resolveSettings(options)
-    const run = new RedisRun(settings, redis, await connectRedis(redis, 'producer'))
+  static async start(pipelines: readonly AnyPipeline[], engineSettings: RedisStreamsSettings, options: StartOptions): Promise<RedisRun> {
+    const resolved = resolveStartOptions(options)
+    const settings: StreamsRunSettings = {
+      ...engineSettings,
+      maxRecordBytes: resolved.maxRecordBytes,
+      shutdownTimeoutMs: resolved.shutdownTimeoutMs,
+      dedupeWindowMs: resolved.dedupeWindowMs,
+      queueCapacity: Math.max(1, options.queueCapacity ?? QUEUE_CAPACITY),
+    }
+    const redis: RedisSettings = { url: settings.url, prefix: settings.prefix, ...(settings.tls ? { tls: settings.tls } : {}) }
+    const run = new RedisRun(settings, resolved, redis, await connectRedis(redis, 'producer'))
     try {
       for (const compiled of compileForRedis(pipelines, (consumer, record) => run.deliverToConsumer(consumer, record))) {
         const key = `${compiled.app}.${compiled.name}`
         if (run.running.has(key)) throw new StairsError('DUPLICATE_NAME', `pipeline '${key}' is started twice in one run`)
         const keys = pipelineKeys(compiled, settings.prefix)
-        run.running.set(key, { compiled, keys })
+        run.running.set(key, { compiled, keys, admission: new InputAdmission(compiled, settings.maxRecordBytes) })
         for (const stage of keys.stages) await ensureGroup(run.producer, stage.stream)
       }
       if (options.workers !== false) await run.startWorkers(options)
@@ -92,12 +104,11 @@ export class RedisRun implements PipelineRun {
     return this.outbox.deliver(consumer, record)
   }
 
-  private async startWorkers(options: EngineRunOptions): Promise<void> {
-    const only = typeof options.workers === 'object' ? new Set(options.workers.stages) : undefined
+  private async startWorkers(options: StartOptions): Promise<void> {
     const owned: { running: Running; index: number }[] = []
     for (const running of this.running.values())
       running.keys.stages.forEach((stage, index) => {
-        if (!only || only.has(`${running.compiled.name}/${stage.id}`)) owned.push({ running, index })
+        if (this.resolved.serves(`${running.compiled.name}/${stage.id}`)) owned.push({ running, index })
       })
     if (!owned.length) return
     const writer = await connectRedis(this.redis, 'worker')
@@ -105,17 +116,14 @@ export class RedisRun implements PipelineRun {
     const outbox = new ConsumerOutbox(writer, this.settings.prefix)
     this.outbox = outbox
     if (options.contracts) {
-      const apps = new Set(owned.map(({ running }) => running.compiled.app))
       const ownedQueues = new Set(owned.map(({ running, index }) => running.keys.stages[index]?.queue))
-      for (const app of apps) {
-        const mine = Object.entries(options.contracts).filter(([queue]) => ownedQueues.has(queue) && queue.startsWith(`${app}.`))
-        await checkContracts(writer, this.settings.prefix, app, Object.fromEntries(mine))
-      }
+      const mine = Object.entries(options.contracts).filter(([queue]) => ownedQueues.has(queue))
+      await checkContracts(new RedisContractStore(writer, this.settings.prefix), Object.fromEntries(mine))
     }
     const host = hostname()
     for (const { running, index } of owned) {
-      const retry = running.compiled.retryFor(index, options.retry ?? DEFAULT_RETRY)
-      const count = concurrencyOf(options, `${running.compiled.name}/${running.keys.stages[index]?.id}`)
+      const retry = running.compiled.retryFor(index, this.resolved.retry)
+      const count = this.resolved.concurrencyOf(`${running.compiled.name}/${running.keys.stages[index]?.id}`)
       for (let n = 0; n < count; n++) {
         const reader = await connectRedis(this.redis, 'worker')
         this.readers.push(reader)
@@ -196,7 +204,7 @@ export class RedisRun implements PipelineRun {
   /** Validates and encodes records for the first stage (no I/O). */
   private encode(running: Running, records: readonly (readonly [unknown, string | undefined])[]): EncodedInputs {
     if (this.stopped) throw new StairsError('ENGINE', 'the run is stopped: it takes no new records')
-    return encodeInputs(running.compiled, records, this.nextId, this.settings.maxRecordBytes)
+    return encodeInputs(running.admission, records, this.nextId)
   }
 
   /** Dead-letters the refused records and queues the rest; returns the records queued at the stage. */
@@ -297,12 +305,6 @@ export class RedisRun implements PipelineRun {
       throw new StairsError('ENGINE', `no pipeline '${pipeline}' in this run; running: ${[...this.running.keys()].join(', ') || 'none'}`)
     return running
   }
-}
-
-function concurrencyOf(options: EngineRunOptions, stage: string): number {
-  const { concurrency } = options
-  if (typeof concurrency === 'number') return Math.max(1, concurrency)
-  return Math.max(1, concurrency?.[stage] ?? 1)
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,7 +1,8 @@
 // Moves failed records whose backoff has passed from each stage's retry ZSET back onto its
 // stream, atomically (one script per stage and tick). Safe to run in many workers at once.
 import type { Redis } from 'ioredis'
-import { PROMOTE, runScript } from './scripts.js'
+import { runScript } from '../redis-common/lua.js'
+import { PROMOTE } from './scripts.js'
 import type { StageKeys } from './stream-layout.js'
 
 const PROMOTE_LIMIT = 1000

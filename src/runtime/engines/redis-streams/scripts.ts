@@ -2,15 +2,7 @@
 // tag, so one Cluster slot) and replaces many round trips with one. A stream entry holds one or
 // more envelopes joined by newlines (JSON never holds a raw newline): an entry costs Redis about
 // the same whether it carries one record or hundreds. The batch commit is in commit-script.ts.
-import { createHash } from 'node:crypto'
-import type { Redis } from 'ioredis'
-
-export interface Script {
-  readonly lua: string
-  readonly sha: string
-}
-
-export const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') })
+import { script } from '../redis-common/lua.js'
 
 /**
  * Enqueues input envelopes with explicit ids on a pipeline's first stage, dropping ids seen
@@ -129,6 +121,8 @@ return #due
  * Returns {undelivered (0/1), pending entries, length, scheduled retries, queued, taken}.
  */
 export const STAGE_STATE = script(`
+-- A stage that never ran has no stream yet: nothing is queued there.
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0, redis.call('ZCARD', KEYS[2]), 0, 0} end
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
 local pending, last = 0, '0-0'
 for _, g in ipairs(groups) do
@@ -165,13 +159,3 @@ redis.call('HINCRBY', KEYS[3], 'added', 1)
 redis.call('HINCRBY', KEYS[3], 'queued', 1)
 return 1
 `)
-
-/** Runs a script by its SHA, loading it when the server does not know it (first use, restart). */
-export async function runScript(client: Redis, s: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-  try {
-    return await client.evalsha(s.sha, keys.length, ...keys, ...args)
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
-    return client.eval(s.lua, keys.length, ...keys, ...args)
-  }
-}

@@ -1,22 +1,22 @@
-// The redis engine's settings with their defaults, and the record size limit shared by producers
-// and stages.
-import { StairsError } from '../../../errors.js'
-import type { EngineRunOptions } from '../../engine-registry.js'
-import { DEFAULT_PREFIX } from '../../keys.js'
+// The redis engine's settings: the shared Redis connection plus its own tuning, with defaults.
+import { z } from 'zod'
+import { count, milliseconds, redisConnectionShape } from '../redis-common/connection-settings.js'
 
-export interface StreamsSettings {
-  readonly prefix: string
-  readonly batchSize: number
-  readonly blockMs: number
-  readonly reclaimIdleMs: number
-  readonly maxDeliveries: number
-  readonly dedupeWindowMs: number
-  readonly maxRecordBytes: number
-  readonly queueCapacity: number
-  readonly shutdownTimeoutMs: number
-}
+export const redisStreamsSettings = z
+  .object({
+    ...redisConnectionShape,
+    /** Records a worker takes per read, and the most a stream entry holds: records travel packed. */
+    batchSize: count('batchSize').default(500),
+    /** How long an idle worker blocks on its stream before checking retries and reclaims (ms). */
+    blockMs: milliseconds('blockMs').default(200),
+    /** A pending entry idle this long belongs to a dead worker and is reclaimed (ms). */
+    reclaimIdleMs: milliseconds('reclaimIdleMs').default(30_000),
+    /** Deliveries without an ack (worker crashes) before an entry is dead-lettered. */
+    maxDeliveries: count('maxDeliveries').default(5),
+  })
+  .strict()
 
-export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
+export type RedisStreamsSettings = z.output<typeof redisStreamsSettings>
 
 /**
  * Soft size limit of a stream entry (records travel several to an entry): an entry takes no
@@ -24,35 +24,14 @@ export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
  */
 export const ENTRY_BYTES = 1024 * 1024
 
-export function resolveSettings(options: EngineRunOptions): StreamsSettings {
-  const streams = options.streams ?? {}
-  return {
-    prefix: options.redis?.prefix ?? DEFAULT_PREFIX,
-    batchSize: Math.max(1, streams.batchSize ?? 500),
-    blockMs: Math.max(1, streams.blockMs ?? 200),
-    reclaimIdleMs: Math.max(1, streams.reclaimIdleMs ?? 30_000),
-    maxDeliveries: Math.max(1, streams.maxDeliveries ?? 5),
-    dedupeWindowMs: Math.max(1, streams.dedupeWindowMs ?? 3_600_000),
-    maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-    queueCapacity: Math.max(1, options.queueCapacity ?? 100_000),
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
-  }
+/** What a run's workers and producer read: the engine's settings and the run options every engine shares. */
+export interface StreamsRunSettings extends RedisStreamsSettings {
+  readonly maxRecordBytes: number
+  readonly shutdownTimeoutMs: number
+  readonly dedupeWindowMs: number
+  /** Records queued at the first stage before a producer waits. */
+  readonly queueCapacity: number
 }
 
-/** A record whose encoded form exceeds `maxRecordBytes`. Never retried. */
-export class RecordTooLargeError extends StairsError {
-  override readonly name = 'RecordTooLargeError'
-  constructor(message: string) {
-    super('WIRE', message)
-  }
-}
-
-/** Throws when `text` is larger than `max` bytes; the UTF-8 length is only computed near the limit. */
-export function checkRecordSize(text: string, max: number, where: string): void {
-  if (text.length * 3 <= max) return
-  const bytes = Buffer.byteLength(text)
-  if (bytes > max)
-    throw new RecordTooLargeError(
-      `${where}: the record is ${bytes} bytes encoded, over the limit of ${max} bytes (maxRecordBytes); split it or raise the limit`,
-    )
-}
+/** Records the first stage holds before producers wait (a server keeps them, not this heap). */
+export const QUEUE_CAPACITY = 100_000

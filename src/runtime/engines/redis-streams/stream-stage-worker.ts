@@ -4,6 +4,7 @@
 // script: forward outputs, schedule retries, dead-letter, ack, count.
 import type { Redis } from 'ioredis'
 import type { RetryPolicy } from '../../../graph/nodes.js'
+import { WorkerLog } from '../../core/worker-log.js'
 import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import { EnvelopeError } from '../../programs/wire.js'
 import { BatchCommit } from './batch-commit.js'
@@ -11,9 +12,9 @@ import type { ConsumerOutbox } from './consumer-outbox.js'
 import { Heartbeat } from './heartbeat.js'
 import { Reclaimer, type StreamEntry } from './reclaimer.js'
 import { StageRecordRunner } from './record-runner.js'
-import type { StreamsSettings } from './settings.js'
+import type { StreamsRunSettings } from './settings.js'
 import { GROUP, type PipelineKeys, type StageKeys } from './stream-layout.js'
-import { ensureGroup, ReadUnblocker, recordsIn, WorkerLog } from './worker-support.js'
+import { ensureGroup, ReadUnblocker, recordsIn } from './worker-support.js'
 
 export type OutputSink = (pipeline: string, record: object, id: string) => void
 
@@ -44,19 +45,19 @@ export class StreamStageWorker {
     private readonly writer: Redis,
     readonly consumer: string,
     retry: RetryPolicy,
-    private readonly settings: StreamsSettings,
+    private readonly settings: StreamsRunSettings,
     private readonly onOutput: OutputSink | undefined,
     private readonly outbox: ConsumerOutbox,
   ) {
     this.stage = keys.stages[index] as StageKeys
     this.next = keys.stages[index + 1]
     this.where = `pipeline '${compiled.app}.${compiled.name}', stage '${this.stage.id}'`
-    this.records = new StageRecordRunner(compiled, index, this.stage.id, this.next !== undefined, retry, settings, outbox, this.where)
+    this.records = new StageRecordRunner(compiled, index, this.stage.id, retry, settings.maxRecordBytes, outbox)
     // Entries can hold up to batchSize records each: start small and adapt after each read.
     this.readCount = 1
     this.reclaimer = new Reclaimer(reader, this.stage.stream, consumer, settings)
     this.heartbeat = new Heartbeat(writer, this.stage.stream, consumer, settings.reclaimIdleMs)
-    this.log = new WorkerLog(this.where)
+    this.log = new WorkerLog('redis', this.where)
     this.unblocker = new ReadUnblocker(reader, writer)
   }
 

@@ -1,7 +1,6 @@
-// Small helpers of the worker loops: creating consumer groups, and logging connection trouble
-// once (not once per retry) with where it happened.
+// Small helpers of the worker loops: creating consumer groups, ending a blocked read at once on
+// stop, and counting the records of stream entries.
 import type { Redis } from 'ioredis'
-import { errorMessage } from '../../../errors.js'
 import type { StreamEntry } from './reclaimer.js'
 import { GROUP } from './stream-layout.js'
 
@@ -11,32 +10,6 @@ export async function ensureGroup(client: Redis, stream: string): Promise<void> 
     await client.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM')
   } catch (error) {
     if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error
-  }
-}
-
-/** Logs a worker's failures to stderr: the first of a kind at once, repeats at most every 10 s. */
-export class WorkerLog {
-  private lastMessage = ''
-  private lastAt = 0
-  private failing = false
-
-  constructor(private readonly where: string) {}
-
-  failure(error: unknown): void {
-    const message = errorMessage(error)
-    const now = Date.now()
-    this.failing = true
-    if (message === this.lastMessage && now - this.lastAt < 10_000) return
-    this.lastMessage = message
-    this.lastAt = now
-    console.error(`stairs redis worker, ${this.where}: ${message} (retrying)`)
-  }
-
-  recovered(): void {
-    if (!this.failing) return
-    this.failing = false
-    this.lastMessage = ''
-    console.error(`stairs redis worker, ${this.where}: working again`)
   }
 }
 

@@ -1,36 +1,20 @@
-// The worker producer's state in Redis: the batch list, leases, owners and the done bitmap.
+// A worker producer's state in Redis (both Redis engines): the batch list, leases, owners and
+// the done set, under the producer's own hash tag; claims and renewals are atomic scripts.
 import type { Redis } from 'ioredis'
-import { DEFAULT_PREFIX, redisKeys } from '../../keys.js'
-import { CLAIM, COMPLETE, RENEW, SEAL } from './worker-producer-scripts.js'
-
-export type Claim =
-  | { readonly kind: 'batch'; readonly index: number; readonly reclaimed: boolean; readonly batch: unknown }
-  | { readonly kind: 'wait'; readonly ms: number }
-  | { readonly kind: 'finished' }
-  | { readonly kind: 'uninitialized' }
-
-export interface WorkerProducerStatus {
-  readonly initialized: boolean
-  readonly total: number
-  /** Batches claimed at least once. */
-  readonly started: number
-  readonly done: number
-  /** Batches currently leased by a process. */
-  readonly leased: number
-  /** Claims of a batch whose lease had expired (a process died or stalled). */
-  readonly reclaimed: number
-}
+import type { BatchLeaseStore, Claim, WorkerProducerStatus } from '../../core/batch-lease-store.js'
+import { redisKeys } from '../../keys.js'
+import { CLAIM, COMPLETE, RENEW, SEAL } from './batch-lease-scripts.js'
 
 const PARTS = ['meta', 'batches', 'leases', 'owners', 'done'] as const
 
-export class WorkerProducerStore {
+export class RedisBatchLeases implements BatchLeaseStore {
   readonly keys: readonly string[]
 
   constructor(
     private readonly client: Redis,
     app: string,
     producer: string,
-    prefix = DEFAULT_PREFIX,
+    prefix: string,
   ) {
     this.keys = PARTS.map((part) => redisKeys.producer(prefix, app, producer, part))
   }
