@@ -8,6 +8,8 @@ import { CliError } from '../errors.js'
 import { parseOptions } from '../options.js'
 
 const codegenDir = new URL('../../../codegen/', import.meta.url)
+// codegen/*.ts beside src/ in a checkout, dist/codegen/*.js beside dist/src/ when built: this module's own extension says which.
+const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js'
 const schema = z.object({ check: z.boolean().optional(), watch: z.boolean().optional(), project: z.string().optional() })
 
 type RegisterCodegen = (program: Command) => Command
@@ -16,11 +18,11 @@ type RunCodegen = (options: { project: string; check?: boolean }) => Promise<unk
 const EXAMPLES = '\nExamples:\n  $ stairs codegen\n  $ stairs codegen --check\n'
 
 /** True when the codegen package provides its own commander command. */
-export const hasCodegenCommand = (): boolean => existsSync(new URL('command.ts', codegenDir))
+export const hasCodegenCommand = (): boolean => existsSync(new URL(`command.${ext}`, codegenDir))
 
 /** Mounts codegen/command.ts's `registerCodegenCommand` (loads ts-morph: only when codegen runs). */
 export async function registerCodegenFromPackage(program: Command): Promise<void> {
-  const specifier = new URL('command.ts', codegenDir).href
+  const specifier = new URL(`command.${ext}`, codegenDir).href
   const module = (await import(specifier)) as { registerCodegenCommand?: RegisterCodegen }
   if (typeof module.registerCodegenCommand !== 'function') throw new CliError('codegen/command.ts exports no registerCodegenCommand')
   module.registerCodegenCommand(program).addHelpText('after', EXAMPLES)
@@ -39,9 +41,9 @@ export function registerCodegen(program: Command): void {
       const options = parseOptions(schema, raw)
       if (options.watch) throw new CliError('stairs codegen --watch needs the codegen package of this checkout (codegen/command.ts)')
       const project = options.project ?? (await commandProject()).root
-      if (!existsSync(new URL('index.ts', codegenDir)))
+      if (!existsSync(new URL(`index.${ext}`, codegenDir)))
         throw new CliError('stairs codegen is not available in this version of stairs (stairs/codegen is missing)')
-      const module = (await import(new URL('index.ts', codegenDir).href)) as { runCodegen?: RunCodegen }
+      const module = (await import(new URL(`index.${ext}`, codegenDir).href)) as { runCodegen?: RunCodegen }
       if (typeof module.runCodegen !== 'function') throw new CliError('stairs/codegen exports no runCodegen')
       await module.runCodegen({ project, check: options.check === true })
     })
