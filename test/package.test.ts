@@ -87,8 +87,9 @@ describe('from TypeScript', () => {
     expect(check.code, ok(check)).toBe(0)
   }, 120_000)
 
-  it('type-checks under strict, exactOptionalPropertyTypes and noUncheckedIndexedAccess, without skipLibCheck', async () => {
-    const result = await run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: project })
+  it('type-checks under strict, exactOptionalPropertyTypes and noUncheckedIndexedAccess, without skipLibCheck, and compiles to dist/', async () => {
+    // One program for both: tsc -p tsconfig.json checks and emits (the deploy build of describe 'compiled with tsc').
+    const result = await run(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: project })
     expect(result.code, ok(result)).toBe(0)
   }, 120_000)
 
@@ -146,12 +147,10 @@ describe('the declarations keep every type-level guarantee', () => {
 })
 
 describe('compiled with tsc, run with node', () => {
-  it('tsc compiles the project to dist/, with the manifest beside the workers', async () => {
-    const result = await run(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: project })
-    expect(result.code, ok(result)).toBe(0)
+  it('tsc wrote the workers to dist/, with the manifest beside them', () => {
     expect(existsSync(path.join(project, WORKER))).toBe(true)
     expect(existsSync(path.join(project, 'dist/generated/manifest.json'))).toBe(true)
-  }, 120_000)
+  })
 
   it('the compiled generated worker runs on memory', async () => {
     const result = await node([WORKER, '--engine', 'memory'], '{"text":"a b c d"}\n{"text":"no"}\n')
@@ -199,6 +198,17 @@ describe('the bins through npx', () => {
     const manifest = JSON.parse(readFileSync(path.join(project, 'demo/package.json'), 'utf8'))
     expect(manifest.dependencies.stairs).toBe(`^${JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version}`)
   }, 60_000)
+
+  it('the scaffolded project deploys as its README says: npm run build, then node runs a compiled worker', async () => {
+    // demo/ is not installed (stairs is not on a registry): it resolves stairs, zod and tsc from the project around it.
+    const demo = path.join(project, 'demo')
+    const built = await run('npm', ['run', 'build'], { cwd: demo })
+    expect(built.code, ok(built)).toBe(0)
+    const input = '{"id":1,"text":"Talk is cheap."}\n'
+    const result = await run(process.execPath, ['dist/generated/workers/demo.word_count.js', '--engine', 'memory'], { cwd: demo, input })
+    expect(result.code, ok(result)).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: 1, wordCount: 3, longest: 'cheap' })
+  }, 120_000)
 })
 
 /** `'../src/index.js'` -> `'stairs'` for every entry point of package.json exports (from test-d/). */
