@@ -15,7 +15,7 @@ import { type BenchResult, compared, median } from './harness.js'
 const run = promisify(execFile)
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tsc = createRequire(join(repo, 'package.json')).resolve('typescript/lib/tsc.js')
-const RUNS = 5
+const RUNS = 3
 
 interface Check {
   totalSeconds: number
