@@ -19,6 +19,7 @@ import { bucketNames, type PipelineLayout, type StageLayout } from './layout.js'
 import { Puller } from './pull.js'
 import { ReliablePublisher } from './reliable-publish.js'
 import { type CompiledLayout, compileForJetStream, ensureLayouts, recordLimit } from './run-setup.js'
+import { isServerFault } from './server-faults.js'
 import type { JetStreamSettings } from './settings.js'
 import { stageStates } from './stage-state.js'
 import { JetStreamStageWorker } from './stage-worker.js'
@@ -230,11 +231,18 @@ export class JetStreamRun implements PipelineRun {
     let pause = 5
     for (;;) {
       let drained = true
-      // Stages are read first to last: a record is published to the next stage before it is
-      // acknowledged here, so one that moved on between two reads is seen in the later one.
-      for (const { layout } of this.running.values()) {
-        for (const state of await stageStates(this.link.jsm, layout, layout.stages)) if (state.waiting || state.inFlight) drained = false
-        if (!drained) break
+      try {
+        // Stages are read first to last: a record is published to the next stage before it is
+        // acknowledged here, so one that moved on between two reads is seen in the later one.
+        for (const { layout } of this.running.values()) {
+          for (const state of await stageStates(this.link.jsm, layout, layout.stages)) if (state.waiting || state.inFlight) drained = false
+          if (!drained) break
+        }
+      } catch (error) {
+        // The servers are away (a restart, a failover): the work is still there; wait for them.
+        if (!isServerFault(error)) throw natsFailure(this.link.where, error, 'waiting for the run to drain')
+        drained = false
+        pause = 200
       }
       if (drained && !this.workers.some((worker) => worker.busy)) break
       await sleep(pause)
