@@ -12,6 +12,7 @@ import type { ConsumerQueueReader, QueuedRecord } from '../../consumers/consumer
 import type { NatsLink } from './connection.js'
 import { bucketNames, durableName, streamNames, subjects } from './layout.js'
 import { type Delivery, Puller } from './pull.js'
+import { isServerFault } from './server-faults.js'
 import type { JetStreamSettings } from './settings.js'
 import { durableConfig, ensureDurable } from './streams.js'
 
@@ -94,7 +95,14 @@ export async function openJetStreamConsumerQueue(
     where,
     read: async (max, blockMs, finished = []) => {
       await ack(finished)
-      const deliveries = await puller.pull(max, Math.max(1, blockMs))
+      let deliveries: Delivery[]
+      try {
+        deliveries = await puller.pull(max, Math.max(1, blockMs))
+      } catch (error) {
+        // The servers are away or slow to answer: nothing was handed out; the caller reads again.
+        if (!isServerFault(error)) throw error
+        return []
+      }
       const records: QueuedRecord[] = []
       for (const delivery of deliveries) {
         const ref = String(delivery.streamSeq)

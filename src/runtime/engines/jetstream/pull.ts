@@ -60,6 +60,8 @@ export class PullTimeoutError extends Error {
   override readonly name = 'TimeoutError'
 }
 
+const MIN_WAIT_MS = 50
+
 export class Puller {
   private readonly inbox: string
   private readonly sub: Subscription
@@ -79,7 +81,9 @@ export class Puller {
   }
 
   /** Up to `batch` records; waits up to `waitMs` for the first when there are none ([] then). */
-  pull(batch: number, waitMs: number): Promise<Delivery[]> {
+  pull(batch: number, wait: number): Promise<Delivery[]> {
+    // A pull whose expiry has passed when the server gets to it is dropped without an answer: keep it well above that.
+    const waitMs = Math.max(MIN_WAIT_MS, wait)
     if (this.current) return Promise.reject(new Error('one pull at a time'))
     return new Promise<Delivery[]>((resolve, reject) => {
       const timer = setTimeout(() => {
