@@ -81,7 +81,7 @@ describe('bad engine configuration, through the CLI', () => {
     const { code, lines } = await withConfig(`engine: 'memory', concurency: 2`, ['graph'])
     expect(code).toBe(2)
     expect(lines).toEqual([
-      "error: stairs.config.ts: unknown key 'concurency' (did you mean 'concurrency'?): the config takes apps, engine, concurrency, generated and a settings section per engine (memory, redis, bullmq)",
+      "error: stairs.config.ts: unknown key 'concurency' (did you mean 'concurrency'?): the config takes apps, engine, concurrency, generated and a settings section per engine (memory, redis, bullmq, jetstream)",
     ])
   })
 

@@ -125,6 +125,8 @@ export interface QueueStatus {
   readonly counters: StageCounters
   /** Per-second rates over the last few seconds (added/s, processed/s), when the engine keeps windows. */
   readonly rates?: { readonly addedPerSecond: number; readonly processedPerSecond: number }
+  /** Records delivered more than once and not yet acknowledged (a worker died or timed out on them), when the engine tracks it. */
+  readonly redelivered?: number
 }
 
 /**

@@ -101,9 +101,13 @@ function foreignFlag(flag: string, engine: AnyEngine): StairsError {
   const owners = engineFlags().find((f) => f.flag === flag)?.engines ?? []
   return new StairsError(
     'CONFIG',
-    `--${flag} is a setting of the ${owners.join(' and ')} engine${owners.length > 1 ? 's' : ''}, but this command runs on '${engine.name}'; pass --engine ${owners[0] ?? '...'} or drop --${flag}`,
+    `--${flag} is a setting of the ${listed(owners)} engine${owners.length > 1 ? 's' : ''}, but this command runs on '${engine.name}'; pass --engine ${owners[0] ?? '...'} or drop --${flag}`,
   )
 }
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (names: readonly string[]): string =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? '')
 
 const parseFlag = (option: EngineOption, text: string): unknown => (option.parse ? option.parse(text) : text)
 
