@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { AnyPipeline } from '../../src/index.js'
 import { chooseEngine, type EngineChoice, engineFlags } from '../../src/runtime/host/engine-choice.js'
-import { connectAdmin, type PipelineRun, type PipelineStats } from '../../src/runtime/index.js'
+import { connectAdmin, findEngine, type PipelineRun, type PipelineStats } from '../../src/runtime/index.js'
 
 /** The repository root (where `generated/` lives). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -61,9 +61,11 @@ export function parseExampleFlags(argv: readonly string[], defaultOut: string): 
   if (!(Number.isInteger(workers) && workers > 0)) throw new Error(`--workers must be a positive integer, got '${values.workers}'`)
   const given: Record<string, string> = {}
   for (const { flag } of flags) if (values[flag] !== undefined) given[flag] = values[flag]
-  // Without --prefix, a run gets keys of its own (counters start at zero) and deletes them after.
-  const purgeAfter = given.prefix === undefined
-  given.prefix ??= `stairs-examples-${Date.now().toString(36)}-${process.pid}`
+  // Without --prefix, a run on an engine that takes one gets keys of its own (counters start at
+  // zero) and deletes them after.
+  const takesPrefix = findEngine(values.engine as string).options?.some((option) => option.flag === 'prefix') === true
+  const purgeAfter = takesPrefix && given.prefix === undefined
+  if (purgeAfter) given.prefix = `stairs-examples-${Date.now().toString(36)}-${process.pid}`
   return {
     engine: values.engine as string,
     flags: given,
