@@ -125,6 +125,20 @@ export interface QueueStatus {
   readonly counters: StageCounters
   /** Per-second rates over the last few seconds (added/s, processed/s), when the engine keeps windows. */
   readonly rates?: { readonly addedPerSecond: number; readonly processedPerSecond: number }
+  /** How long records took in the stage's program since the counters began, when the engine times them. */
+  readonly processingTime?: ProcessingTimeHistogram
+}
+
+/**
+ * Durations of records in a stage (core/processing-time.ts says what is timed), in fixed buckets
+ * shared by every engine: `counts[i]` records took at most `boundsMs[i]` (and more than the bound
+ * before); the last count, one more than the bounds, is the records slower than every bound.
+ */
+export interface ProcessingTimeHistogram {
+  readonly boundsMs: readonly number[]
+  readonly counts: readonly number[]
+  readonly sumMs: number
+  readonly count: number
 }
 
 /**

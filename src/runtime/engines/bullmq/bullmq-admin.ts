@@ -5,13 +5,14 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
-import type { DeadLetter, EngineAdmin, QueueStatus } from '../../engine-types.js'
+import type { DeadLetter, EngineAdmin, QueueStatus, WorkerInfo } from '../../engine-types.js'
 import { redisKeys } from '../../keys.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../../programs/compiled-pipeline.js'
 import { removeLetters } from '../redis-common/dead-letter-list.js'
 import { RedisAdminBase } from '../redis-common/redis-admin-base.js'
 import { connectRedis } from '../redis-common/redis-connection.js'
 import { readRates, readStageCounters } from '../redis-common/stage-counters.js'
+import { readProcessingTimes } from '../redis-common/stage-timings.js'
 import type { BullmqSettings } from './bullmq-settings.js'
 import { deadLettersOf, failedJobs, messageIdOf, type PipelineQueues } from './dead-letters.js'
 import { JunkTolerantQueue } from './junk-tolerant-job.js'
@@ -33,6 +34,10 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
       const status: QueueStatus[] = []
       for (const { scope, stages, queues } of opened)
         for (const stage of stages) {
+          const processingTime = await readProcessingTimes(
+            this.client,
+            redisKeys.stageTimings(scope.prefix, scope.app, scope.pipeline, stage.stage),
+          )
           const counts = await (queues[stage.index] as Queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active')
           status.push({
             app: scope.app,
@@ -43,9 +48,39 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
             inFlight: counts.active ?? 0,
             counters: await readStageCounters(this.client, scope, stage.stage),
             rates: await readRates(this.client, scope, stage.stage),
+            ...(processingTime ? { processingTime } : {}),
           })
         }
       return status
+    })
+  }
+
+  /**
+   * Stage workers connected now: BullMQ's own list of a queue's worker connections (CLIENT LIST),
+   * named `host:pid:n` by our workers; the last time each was seen is when its connection last
+   * sent a command.
+   */
+  workers(pipelines: readonly AnyPipeline[]): Promise<WorkerInfo[]> {
+    return this.withQueues(pipelines, 'listing workers', async (opened) => {
+      const found: WorkerInfo[] = []
+      const now = Date.now()
+      for (const { scope, stages, queues } of opened)
+        for (const stage of stages)
+          for (const client of await (queues[stage.index] as Queue).getWorkers()) {
+            const raw = String(client.rawname ?? '')
+            const name = raw.includes(':w:') ? raw.slice(raw.lastIndexOf(':w:') + 3) : String(client.addr ?? raw)
+            const [host = name, pid = '0'] = name.split(':')
+            found.push({
+              app: scope.app,
+              pipeline: scope.pipeline,
+              stage: stage.stage,
+              id: name,
+              host,
+              pid: Number(pid) || 0,
+              lastSeen: new Date(now - (Number(client.idle) || 0) * 1000).toISOString(),
+            })
+          }
+      return found
     })
   }
 

@@ -1,13 +1,16 @@
 // The BullMQ Workers a run hosts in this process, one per served stage, and their graceful stop:
 // take nothing new, let the jobs in hand finish up to a timeout, then close.
+import { hostname } from 'node:os'
 import type { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { checkContracts } from '../../core/contracts.js'
 import type { ResolvedStartOptions } from '../../core/start-options.js'
 import { WorkerLog } from '../../core/worker-log.js'
+import { redisKeys } from '../../keys.js'
 import type { StartOptions } from '../../port.js'
 import { RedisContractStore } from '../redis-common/contract-store.js'
 import type { CounterBuffer } from '../redis-common/stage-counters.js'
+import type { StageTimings } from '../redis-common/stage-timings.js'
 import { type BullmqRunSettings, RUN_RETRY_DELAY_MS } from './bullmq-settings.js'
 import type { PipelineQueues } from './dead-letters.js'
 import { InFlightJobs } from './in-flight-jobs.js'
@@ -18,6 +21,11 @@ import type { StageQueue } from './stage-queues.js'
 /** A BullMQ queue handle for a stage, with the stage's job options as defaults. */
 export const stageQueueHandle = (stage: StageQueue, client: Redis): Queue =>
   new JunkTolerantQueue(stage.name, { connection: client, prefix: stage.prefix, defaultJobOptions: stage.jobOptions })
+
+let workerSequence = 0
+
+/** A worker's name on Redis (BullMQ puts it in the client name): `host:pid:n`, as the redis engine names its consumers. */
+const workerName = (): string => `${hostname()}:${process.pid}:${++workerSequence}`
 
 export class StageWorkers {
   private readonly workers: Worker[] = []
@@ -31,6 +39,7 @@ export class StageWorkers {
     private readonly options: StartOptions,
     private readonly resolved: ResolvedStartOptions,
     private readonly counters: CounterBuffer,
+    private readonly timings: StageTimings,
   ) {}
 
   /** Checks the contracts of every served stage first (refusing before any job is taken), then starts a Worker per stage. */
@@ -67,10 +76,12 @@ export class StageWorkers {
       pipeline.scope,
       (record, id) => onOutput?.(compiled.name, record, id),
       this.settings.maxRecordBytes,
+      this.timings.timesFor(redisKeys.stageTimings(this.settings.prefix, compiled.app, compiled.name, stage.stage)),
     )
     const worker = new JunkTolerantWorker(stage.name, processor.process, {
       connection: this.client,
       prefix: stage.prefix,
+      name: workerName(),
       concurrency: this.resolved.concurrencyOf(`${compiled.name}/${stage.stage}`),
       lockDuration: this.settings.lockDurationMs,
       stalledInterval: this.settings.stalledIntervalMs,
