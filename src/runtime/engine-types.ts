@@ -177,7 +177,22 @@ export interface EngineAdmin {
    * fresh start. Irreversible.
    */
   purge?(): Promise<void>
+  /**
+   * A web dashboard of the engine's own (bull-board on bullmq), which the admin server mounts at
+   * `/<path>` beside its page. A Web-standard fetch handler, so it ties the port to no HTTP library.
+   */
+  dashboard?(pipelines: readonly AnyPipeline[]): Promise<EngineDashboard>
   /** Closes its connections. */
+  close(): Promise<void>
+}
+
+/** See `EngineAdmin.dashboard`. */
+export interface EngineDashboard {
+  /** The link's text on the page: `bull-board`. */
+  readonly title: string
+  /** Where it is mounted, without slashes (`bull`): it serves every request under `/<path>/`. */
+  readonly path: string
+  fetch(request: Request): Response | Promise<Response>
   close(): Promise<void>
 }
 
