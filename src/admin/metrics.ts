@@ -36,32 +36,43 @@ interface HistogramRow {
   readonly count: number
 }
 
+type HistogramData = Awaited<ReturnType<Histogram<StageLabel>['get']>>
+
 /** A prom-client histogram whose buckets are the engine's stored ones, set whole at each scrape. */
 class StoredHistogram extends Histogram<StageLabel> {
   private rows: readonly HistogramRow[] = []
+  private readonly title: string
+  private readonly helpText: string
+
+  constructor(config: { name: string; help: string; labelNames: readonly StageLabel[]; registers: Registry[] }) {
+    super(config)
+    this.title = config.name
+    this.helpText = config.help
+  }
 
   setRows(rows: readonly HistogramRow[]): void {
     this.rows = rows
   }
 
-  override async get(): Promise<Awaited<ReturnType<Histogram<StageLabel>['get']>>> {
-    const base = await super.get()
-    const values: typeof base.values = []
+  override async get(): Promise<HistogramData> {
+    const values: HistogramData['values'] = []
+    const name = this.title
     for (const row of this.rows) {
       let cumulative = 0
       row.boundsSeconds.forEach((le, i) => {
         cumulative += row.counts[i] ?? 0
-        values.push({ labels: { ...row.labels, le } as never, value: cumulative, metricName: `${base.name}_bucket` })
+        values.push({ labels: { ...row.labels, le } as never, value: cumulative, metricName: `${name}_bucket` })
       })
-      values.push({ labels: { ...row.labels, le: '+Inf' } as never, value: row.count, metricName: `${base.name}_bucket` })
-      values.push({ labels: row.labels, value: row.sumSeconds, metricName: `${base.name}_sum` })
-      values.push({ labels: row.labels, value: row.count, metricName: `${base.name}_count` })
+      values.push({ labels: { ...row.labels, le: '+Inf' } as never, value: row.count, metricName: `${name}_bucket` })
+      values.push({ labels: row.labels, value: row.sumSeconds, metricName: `${name}_sum` })
+      values.push({ labels: row.labels, value: row.count, metricName: `${name}_count` })
     }
-    return { ...base, values }
+    // The shape prom-client's registry formats (its `type` is the text 'histogram' at run time).
+    return { name, help: this.helpText, type: 'histogram', aggregator: 'sum', values } as unknown as HistogramData
   }
 
-  /** What the registry formats the text from. */
-  getForPromString(): ReturnType<StoredHistogram['get']> {
+  /** What the registry formats the text from (prom-client's own reads the observations this class does not keep). */
+  getForPromString(): Promise<HistogramData> {
     return this.get()
   }
 }

@@ -12,6 +12,7 @@ import type { ConsumerRef } from '../graph/nodes.js'
 import type { EngineAdmin, EngineDashboard } from '../runtime/engine-types.js'
 import type { Manifest } from '../runtime/manifest.js'
 import type { AdminFeature, AdminGraph } from './api-types.js'
+import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from './defaults.js'
 import { buildGraph } from './graph-model.js'
 import { AdminMetrics } from './metrics.js'
 import { AdminMonitor } from './monitor.js'
@@ -20,8 +21,7 @@ import { addRoutes } from './routes.js'
 import { accessControl, checkAccessSettings } from './security.js'
 import { readShapeMembers } from './shape-members.js'
 
-export const DEFAULT_ADMIN_PORT = 7400
-export const DEFAULT_ADMIN_HOST = '127.0.0.1'
+export { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT }
 
 export interface AdminServerOptions {
   /** The engine's admin side (connectAdmin, or a memory run's `run.admin()`); the server does not close it. */

@@ -1,6 +1,7 @@
 // `stairs`: the commands of a project (run, produce, consume, inspect, generate, draw, explore).
 
 import { preloadProjectConfig } from './command-project.js'
+import { registerAdmin } from './commands/admin.js'
 import { hasCodegenCommand, registerCodegen, registerCodegenFromPackage } from './commands/codegen.js'
 import { registerConsumerStandalone } from './commands/consumer-standalone.js'
 import { registerContracts } from './commands/contracts.js'
@@ -29,6 +30,7 @@ for (const register of [
   registerContracts,
   registerGraph,
   registerShell,
+  registerAdmin,
 ])
   register(program)
 
