@@ -52,7 +52,7 @@ function describeEngine(graph) {
     .filter(([, offered]) => !offered)
     .map(([name]) => name)
   header.replaceChildren(el('strong', {}, graph.engine), ` at ${graph.where}`)
-  if (graph.dashboard) header.append(el('a', { href: `/${graph.dashboard.path}/`, class: 'dashboard' }, graph.dashboard.title))
+  if (graph.dashboard) header.append(el('a', { href: `/${graph.dashboard.path}`, class: 'dashboard' }, graph.dashboard.title))
   header.append(el('a', { href: '/metrics' }, 'metrics'))
   const lines = [...graph.notes]
   if (missing.length) lines.push(`the ${graph.engine} engine does not offer ${missing.join(', ')}: the page shows less`)

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
-import type { DeadLetter, EngineAdmin, QueueStatus, WorkerInfo } from '../../engine-types.js'
+import type { DeadLetter, EngineAdmin, EngineDashboard, QueueStatus, WorkerInfo } from '../../engine-types.js'
 import { redisKeys } from '../../keys.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../../programs/compiled-pipeline.js'
 import { removeLetters } from '../redis-common/dead-letter-list.js'
@@ -129,6 +129,16 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
       }
       return deleted
     })
+  }
+
+  /** bull-board over every stage queue of these pipelines (mounted by the admin server at /bull). */
+  async dashboard(pipelines: readonly AnyPipeline[]): Promise<EngineDashboard> {
+    const { bullBoardDashboard } = await import('./bull-board.js')
+    const deliver = () => {
+      throw new StairsError('ENGINE', 'the admin side runs no stages')
+    }
+    const stages = pipelines.flatMap((pipeline) => stageQueues(new CompiledPipeline(pipeline, { deliver }), this.redis.prefix, DEFAULT_RETRY))
+    return bullBoardDashboard(this.client, stages)
   }
 
   private async withQueues<T>(pipelines: readonly AnyPipeline[], doing: string, use: (opened: PipelineQueues[]) => Promise<T>): Promise<T> {
