@@ -23,7 +23,6 @@ interface Measured {
 
 async function taskSeconds(cdp: CDPSession): Promise<number> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
-  if (process.env.ADMIN_BENCH_DEBUG) console.log(metrics.filter((m) => /Duration/.test(m.name)).map((m) => `${m.name}=${(m.value * 1000).toFixed(1)}`).join(' '))
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0
 }
 

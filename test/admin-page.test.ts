@@ -22,10 +22,21 @@ afterAll(async () => {
   await browser?.close()
 })
 
-/** A stage figure as the page shows it. */
-const figure = async (page: Page, queue: string, name: string): Promise<string> =>
-  (await page.locator(`g[data-queue="${queue}"] [data-fig="${name}"]`).textContent()) ?? ''
-const number = async (page: Page, queue: string, name: string): Promise<number> => Number(await figure(page, queue, name))
+/** Where each figure is on a stage node: the row it is written in, and the word before it. */
+const FIGURES = {
+  processed: ['totals', 'done'],
+  failed: ['totals', 'failed'],
+  deadLetters: ['totals', 'DLQ'],
+  waiting: ['flow', 'queue'],
+} as const
+
+/** A stage figure as the page shows it (read off the node's text, as a person reads it). */
+const figure = async (page: Page, queue: string, name: keyof typeof FIGURES): Promise<string> => {
+  const [row, word] = FIGURES[name]
+  const text = (await page.locator(`g[data-queue="${queue}"] [data-fig="${row}"]`).textContent()) ?? ''
+  return text.match(new RegExp(`(?:^|· )${word} (\\S+)`))?.[1] ?? ''
+}
+const number = async (page: Page, queue: string, name: keyof typeof FIGURES): Promise<number> => Number(await figure(page, queue, name))
 
 describe('admin page on the redis engine', () => {
   const app = new App('admin_page')

@@ -15,7 +15,7 @@ const panel = /** @type {HTMLElement} */ (document.getElementById('panel'))
 const toast = /** @type {HTMLElement} */ (document.getElementById('toast'))
 const header = /** @type {HTMLElement} */ (document.getElementById('engine'))
 const notes = /** @type {HTMLElement} */ (document.getElementById('notes'))
-const root = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (document.getElementById('graph')))
+const root = /** @type {HTMLElement} */ (document.getElementById('graph'))
 
 /** @type {AdminSnapshot | undefined} */
 let latest

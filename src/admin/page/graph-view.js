@@ -1,7 +1,9 @@
 // @ts-check
 // Draws the laid-out graph as SVG once, keeps a handle on every text that changes, and on each
-// snapshot only sets those texts and the sparklines' points: an update touches no layout.
-import { count, cut, rate, svg } from './dom.js'
+// snapshot only sets those texts and the sparklines' points. Pipelines, edges and titles are one
+// SVG; each node is its own small SVG in a box the browser lays out alone (CSS containment), so
+// changing 300 nodes' figures re-lays out 300 small drawings, not one drawing of the whole graph.
+import { count, cut, el, rate, svg } from './dom.js'
 import { layoutGraph } from './layout.js'
 
 /** @import { AdminGraph, AdminSnapshot, StageView } from '../api-types.js' */
@@ -12,14 +14,12 @@ const SPARK_POINTS = 120
 const SPARK = { x: 10, y: 84, width: 230, height: 20 }
 
 /**
- * @typedef {{ waiting: SVGTSpanElement, inFlight: SVGTSpanElement, rate: SVGTSpanElement, processed: SVGTSpanElement,
- *   failed: SVGTSpanElement, filtered: SVGTSpanElement, deadLetters: SVGTSpanElement, spark: SVGPolylineElement,
- *   group: SVGGElement, history: number[] }} StageHandles
+ * @typedef {{ flow: SVGTextElement, totals: SVGTextElement, spark: SVGPolylineElement, group: SVGGElement, history: number[] }} StageHandles
  */
 
 export class GraphView {
   /**
-   * @param {SVGSVGElement} root
+   * @param {HTMLElement} root
    * @param {AdminGraph} graph
    * @param {(stage: StageView) => void} onSelect
    */
@@ -40,10 +40,20 @@ export class GraphView {
   draw() {
     const layout = layoutGraph(this.graph)
     const pad = 12
-    this.root.setAttribute('viewBox', `${-pad} ${-pad} ${layout.width + 2 * pad} ${layout.height + 2 * pad}`)
-    this.root.setAttribute('width', String(layout.width + 2 * pad))
-    this.root.setAttribute('height', String(layout.height + 2 * pad))
-    this.root.replaceChildren(
+    const width = layout.width + 2 * pad
+    const height = layout.height + 2 * pad
+    this.root.style.width = `${width}px`
+    this.root.style.height = `${height}px`
+    const background = svg('svg', {
+      class: 'graph-background',
+      width,
+      height,
+      viewBox: `${-pad} ${-pad} ${width} ${height}`,
+      role: 'img',
+      'aria-label': 'pipelines graph',
+    })
+    this.root.replaceChildren(background)
+    background.append(
       svg(
         'defs',
         {},
@@ -54,23 +64,31 @@ export class GraphView {
         ),
       ),
     )
-    for (const app of layout.apps) this.root.append(svg('text', { class: 'app-title', x: 0, y: app.y + 20 }, `app ${app.app}`))
+    for (const app of layout.apps) background.append(svg('text', { class: 'app-title', x: 0, y: app.y + 20 }, `app ${app.app}`))
     for (const cluster of layout.clusters) {
-      this.root.append(
+      background.append(
         svg('rect', { class: 'cluster', x: cluster.x, y: cluster.y, width: cluster.width, height: cluster.height, rx: 8 }),
         svg('text', { class: 'cluster-title', x: cluster.x + 10, y: cluster.y + 18 }, `pipeline ${cluster.label}`),
       )
     }
     for (const edge of layout.edges) {
       const points = edge.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')
-      this.root.append(svg('polyline', { class: 'edge', points, 'marker-end': 'url(#arrow)' }))
+      background.append(svg('polyline', { class: 'edge', points, 'marker-end': 'url(#arrow)' }))
     }
-    for (const node of layout.nodes) this.root.append(this.drawNode(node))
+    for (const node of layout.nodes) {
+      const box = el('div', { class: 'node-box' })
+      box.style.left = `${node.x + pad}px`
+      box.style.top = `${node.y + pad}px`
+      box.style.width = `${node.width}px`
+      box.style.height = `${node.height}px`
+      box.append(svg('svg', { width: node.width, height: node.height, viewBox: `0 0 ${node.width} ${node.height}` }, this.drawNode(node)))
+      this.root.append(box)
+    }
   }
 
   /** @param {PlacedNode} node */
   drawNode(node) {
-    const group = svg('g', { class: `node ${node.kind}`, transform: `translate(${node.x},${node.y})`, 'data-ref': node.ref })
+    const group = svg('g', { class: `node ${node.kind}`, 'data-ref': node.ref })
     group.append(svg('rect', { class: 'box', width: node.width, height: node.height, rx: 6 }))
     if (node.kind === 'producer') {
       const producer = this.graph.apps.flatMap((a) => a.producers).find((p) => `${p.app}.${p.name}` === node.ref)
@@ -96,16 +114,12 @@ export class GraphView {
     group.setAttribute('data-queue', stage.queue)
     group.setAttribute('tabindex', '0')
     group.setAttribute('role', 'button')
-    const fig = (/** @type {string} */ name) => svg('tspan', { 'data-fig': name }, '–')
+    // One text per row, set whole: one short run to lay out per row, where tspans would make
+    // the browser lay out every run of the row again for each figure that changed.
     /** @type {StageHandles} */
     const handles = {
-      waiting: fig('waiting'),
-      inFlight: fig('inFlight'),
-      rate: fig('rate'),
-      processed: fig('processed'),
-      failed: fig('failed'),
-      filtered: fig('filtered'),
-      deadLetters: fig('deadLetters'),
+      flow: svg('text', { class: 'figures', x: 10, y: 52, 'data-fig': 'flow' }, 'queue – · in flight – · –/s'),
+      totals: svg('text', { class: 'figures', x: 10, y: 70, 'data-fig': 'totals' }, 'done – · failed – · STOP – · DLQ –'),
       spark: svg('polyline', { class: 'spark', points: '' }),
       group,
       history: [],
@@ -116,29 +130,8 @@ export class GraphView {
       svg('title', {}, `${stage.queue}: click for details and dead letters`),
       svg('text', { class: 'title', x: 10, y: 18 }, cut(`${stage.id}${sub}`, 34)),
       svg('text', { class: 'steps', x: 10, y: 34 }, cut(steps.join(' → ') || 'input', 40)),
-      svg(
-        'text',
-        { class: 'figures', x: 10, y: 52 },
-        'queue ',
-        handles.waiting,
-        ' · in flight ',
-        handles.inFlight,
-        ' · ',
-        handles.rate,
-        '/s',
-      ),
-      svg(
-        'text',
-        { class: 'figures', x: 10, y: 70 },
-        'done ',
-        handles.processed,
-        ' · failed ',
-        handles.failed,
-        ' · STOP ',
-        handles.filtered,
-        ' · DLQ ',
-        handles.deadLetters,
-      ),
+      handles.flow,
+      handles.totals,
       svg('rect', { class: 'spark-bg', x: SPARK.x, y: SPARK.y, width: SPARK.width, height: SPARK.height }),
       handles.spark,
     )
@@ -164,14 +157,17 @@ export class GraphView {
     for (const [queue, handles] of this.stages) {
       const figures = snapshot.stages[queue]
       if (!figures) continue
-      setText(handles.waiting, count(figures.waiting))
-      setText(handles.inFlight, count(figures.inFlight))
-      setText(handles.rate, rate(figures.processedPerSecond))
-      setText(handles.processed, count(figures.counters.processed))
-      setText(handles.failed, count(figures.counters.failed))
-      setText(handles.filtered, count(figures.counters.filtered))
+      const { counters } = figures
       const dead = figures.deadLetters
-      setText(handles.deadLetters, dead === undefined ? 'n/a' : dead >= snapshot.deadLetterCap ? `${count(dead)}+` : count(dead))
+      const deadText = dead === undefined ? 'n/a' : dead >= snapshot.deadLetterCap ? `${count(dead)}+` : count(dead)
+      setText(
+        handles.flow,
+        `queue ${count(figures.waiting)} · in flight ${count(figures.inFlight)} · ${rate(figures.processedPerSecond)}/s`,
+      )
+      setText(
+        handles.totals,
+        `done ${count(counters.processed)} · failed ${count(counters.failed)} · STOP ${count(counters.filtered)} · DLQ ${deadText}`,
+      )
       handles.group.classList.toggle('has-dead', (dead ?? 0) > 0)
       handles.group.classList.toggle('busy', figures.waiting + figures.inFlight > 0)
       if (snapshot.ok) {

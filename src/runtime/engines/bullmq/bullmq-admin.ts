@@ -137,7 +137,9 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
     const deliver = () => {
       throw new StairsError('ENGINE', 'the admin side runs no stages')
     }
-    const stages = pipelines.flatMap((pipeline) => stageQueues(new CompiledPipeline(pipeline, { deliver }), this.redis.prefix, DEFAULT_RETRY))
+    const stages = pipelines.flatMap((pipeline) =>
+      stageQueues(new CompiledPipeline(pipeline, { deliver }), this.redis.prefix, DEFAULT_RETRY),
+    )
     return bullBoardDashboard(this.client, stages)
   }
 
