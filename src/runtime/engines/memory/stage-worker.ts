@@ -42,6 +42,8 @@ export class StageWorker {
   readonly counters: StageCounters = emptyStageCounters()
   /** How long records took in this stage (settled or failed). */
   readonly times = new ProcessingTimes()
+  /** When the last record was timed: the next one of a batch starts from it (one clock read per record). */
+  private clock = 0
   /** Messages taken from the queue and not yet settled or forwarded. */
   inFlight = 0
   private readonly program: StageProgram
@@ -73,10 +75,15 @@ export class StageWorker {
       const taken = this.queue.take(this.concurrency)
       const batch = taken instanceof Promise ? await taken : taken
       if (!batch) return
+      let started = performance.now()
       for (let i = 0; i < batch.length; i++) {
         this.inFlight++
-        const done = this.process(batch[i] as MemoryMessage, performance.now())
-        if (done) await done
+        const done = this.process(batch[i] as MemoryMessage, started)
+        // After a wait (async steps, or room downstream) the next record starts now, not at the last settle.
+        if (done) {
+          await done
+          started = performance.now()
+        } else started = this.clock
       }
     }
   }
@@ -117,7 +124,7 @@ export class StageWorker {
       return this.fail(message, error, true, started)
     }
     // Timed before the sends wait for room downstream: that wait is backpressure, not work.
-    this.times.observe(performance.now() - started)
+    this.times.observe((this.clock = performance.now()) - started)
     for (let i = 0; i < outputs.length; i += 2) this.host.output(outputs[i] as object, outputs[i + 1] as string)
     let waits: Promise<void>[] | undefined
     for (let i = 0; i < sends.length; i += 2) {
@@ -135,7 +142,7 @@ export class StageWorker {
   }
 
   private fail(message: MemoryMessage, error: unknown, permanent: boolean, started: number): void {
-    this.times.observe(performance.now() - started)
+    this.times.observe((this.clock = performance.now()) - started)
     this.counters.failed++
     this.inFlight--
     const decision = decideFailure(error, message.attempt, this.retry, permanent)
