@@ -33,6 +33,17 @@ export class ProcessingTimes {
     this.count++
   }
 
+  /**
+   * `count` records that took `totalMs` together, each counted at their mean: for engines that
+   * time records packed together (one clock read per group on the hot path).
+   */
+  observeMany(totalMs: number, count: number): void {
+    const i = bucketOf(totalMs / count)
+    this.counts[i] = (this.counts[i] as number) + count
+    this.sumMs += totalMs
+    this.count += count
+  }
+
   /** A copy in the port's shape. */
   snapshot(): ProcessingTimeHistogram {
     return { boundsMs: PROCESSING_TIME_BOUNDS_MS, counts: [...this.counts], sumMs: this.sumMs, count: this.count }

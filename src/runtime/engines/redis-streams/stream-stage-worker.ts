@@ -170,15 +170,14 @@ export class StreamStageWorker {
           batch.requeue(text) // one per entry from now on: a record that kills workers goes alone
         } else {
           const mayHoldProto = text.includes('"__proto__"')
-          // One clock read per record: each record's time runs from the end of the one before.
-          let mark = performance.now()
+          // The records of one entry are timed together (two clock reads per entry, however many
+          // records it packs), each counted at their mean: a clock read costs 50-200 ns here.
+          const started = performance.now()
           for (const line of lines) {
             const done = this.records.run(batch, batch.position, streamId, line, attempt, now, mayHoldProto)
             if (done) await done
-            const end = performance.now()
-            this.times.observe(end - mark)
-            mark = end
           }
+          this.times.observeMany(performance.now() - started, lines.length)
         }
       }
       batch.endEntry(streamId, count)
