@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// `stairs`: the project CLI. The package ships TypeScript sources, so tsx compiles them on load.
-import { register } from 'tsx/esm/api'
+// `stairs`: the project CLI.
+import { launch } from './launch.js'
 
-register()
-globalThis[Symbol.for('stairs.tsxRegistered')] = true
-await import('../src/cli/stairs.ts')
+await launch('stairs')

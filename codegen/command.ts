@@ -1,8 +1,8 @@
-// The `codegen` command, registered on a commander program (`stairs codegen`, or codegen/bin.ts).
+// The one `codegen` command, registered on a commander program by `stairs` and by codegen/bin.ts.
+// Registering it is cheap: the generator (and ts-morph) loads only when the command runs.
 import type { Command } from 'commander'
 import { CodegenError } from './errors.js'
-import { type CodegenResult, runCodegen } from './run-codegen.js'
-import { watchCodegen } from './watch.js'
+import type { CodegenResult } from './run-codegen.js'
 
 interface CodegenFlags {
   check?: boolean
@@ -33,9 +33,12 @@ export function registerCodegenCommand(program: Command): Command {
     .option('--check', 'write nothing; exit 1 and list the stale files when generated/ is out of date')
     .option('--watch', 'regenerate whenever a project file changes')
     .option('--project <dir>', 'a directory inside the project (default: the working directory)')
+    .addHelpText('after', '\nExamples:\n  $ stairs codegen\n  $ stairs codegen --check\n  $ stairs codegen --watch\n')
     .action(async (flags: CodegenFlags) => {
       const project = flags.project ?? process.cwd()
+      const { runCodegen } = await import('./run-codegen.js')
       if (flags.watch) {
+        const { watchCodegen } = await import('./watch.js')
         watchCodegen(project, (result) => {
           if (result instanceof Error) process.stderr.write(`stairs codegen: ${errorText(result)}\n`)
           else process.stdout.write(`${describe(result, false)}\n`)

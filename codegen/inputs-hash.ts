@@ -11,6 +11,8 @@ import { shortHash } from './hash.js'
 const CODEGEN_DIR = path.dirname(fileURLToPath(import.meta.url))
 const PACKAGE_DIR = path.dirname(CODEGEN_DIR)
 const FRAMEWORK_DIRS = ['src', 'codegen'].map((dir) => path.join(PACKAGE_DIR, dir) + path.sep)
+// `.ts` in a checkout, `.js` when built (dist/): the code that runs, not its declarations.
+const EXT = path.extname(fileURLToPath(import.meta.url))
 
 let generatorHash: string | undefined
 /**
@@ -20,9 +22,7 @@ let generatorHash: string | undefined
  */
 const GENERATOR_SOURCES = [
   CODEGEN_DIR,
-  ...['src/dsl', 'src/graph', 'src/plan', 'src/flow', 'src/runtime/keys.ts', 'src/runtime/manifest.ts'].map((p) =>
-    path.join(PACKAGE_DIR, p),
-  ),
+  ...['src/dsl', 'src/graph', 'src/plan', 'src/flow', 'src/runtime/keys', 'src/runtime/manifest'].map((p) => path.join(PACKAGE_DIR, p)),
 ]
 
 /** Hash of the generator's sources (see GENERATOR_SOURCES). */
@@ -30,14 +30,14 @@ function generatorFingerprint(): string {
   if (generatorHash) return generatorHash
   const files: string[] = []
   const walk = (target: string): void => {
-    if (statSync(target).isFile()) {
-      files.push(target)
+    if (existsSync(target + EXT)) {
+      files.push(target + EXT)
       return
     }
     for (const entry of readdirSync(target, { withFileTypes: true })) {
       const full = path.join(target, entry.name)
       if (entry.isDirectory()) walk(full)
-      else if (entry.name.endsWith('.ts')) files.push(full)
+      else if (entry.name.endsWith(EXT) && !entry.name.endsWith(`.d${EXT}`)) files.push(full)
     }
   }
   for (const source of GENERATOR_SOURCES) walk(source)

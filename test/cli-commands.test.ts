@@ -52,7 +52,7 @@ describe('other commands', () => {
         'demo.word_count',
         '┌─ stage 1: input ────────────────────────────────┐',
         '│ input                                     input │',
-        '│ CountWords                                 flow │',
+        '│ CountWords                      flow, subscribe │',
         '│ make              make {id, wordCount, longest} │',
         '│ print_ids  consumer (standalone) demo.print_ids │',
         '└─────────────────────────────────────────────────┘',

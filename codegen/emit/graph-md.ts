@@ -1,24 +1,10 @@
 // graph.md: a Mermaid flowchart per pipeline, one subgraph per stage.
+
+import { describeDetails } from '../../src/graph/node-description.js'
 import type { GenModel, GenPipeline } from '../model.js'
 import { MD_BANNER } from './banner.js'
 
 const mermaidText = (text: string): string => text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;')
-
-function describe(node: GenPipeline['nodes'][number]): string {
-  const d = node.details
-  switch (node.kind) {
-    case 'func':
-      return `${d.component === 'flow' ? 'flow' : 'function'}, ${d.mode}${d.fanOut ? ', fan-out' : ''}${d.when ? ', when' : ''}`
-    case 'consumer':
-      return `consumer ${d.consumerKind}`
-    case 'hop':
-      return `to pipeline ${d.pipeline}`
-    case 'join':
-      return `from pipeline ${d.pipeline} (${d.mode})`
-    default:
-      return node.kind
-  }
-}
 
 function pipelineChart(pl: GenPipeline): string {
   const ids = new Map(pl.nodes.map((n, i) => [n.id, `n${i}`]))
@@ -27,7 +13,10 @@ function pipelineChart(pl: GenPipeline): string {
     lines.push(`  subgraph s${stage.index}["stage ${mermaidText(stage.id)} · queue ${mermaidText(stage.queue)}"]`)
     for (const id of stage.nodes) {
       const node = pl.nodes.find((n) => n.id === id)
-      if (node) lines.push(`    ${ids.get(id)}["${mermaidText(node.id)}<br/><small>${mermaidText(describe(node))}</small>"]`)
+      if (node)
+        lines.push(
+          `    ${ids.get(id)}["${mermaidText(node.id)}<br/><small>${mermaidText(describeDetails(node.kind, node.details))}</small>"]`,
+        )
     }
     lines.push('  end')
   }

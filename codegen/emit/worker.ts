@@ -16,8 +16,9 @@ export function emitWorker(model: GenModel, app: GenApp, pl: GenPipeline): strin
   const pipelineExpr = pl.exportName ? pl.exportName : `${app.exportName}.pipelines.get(${quote(pl.name)})`
   const stages = pl.stages.map((s) => s.queue).join(', ')
   return `${TS_BANNER}// Runs pipeline \`${app.name}.${pl.name}\` (stages: ${stages}).
-//   tsx ${path.relative(model.root, path.join(model.generatedDir, pl.workerFile)).split(path.sep).join('/')} [--engine memory|redis|bullmq] [--concurrency N] [--redis-url URL] [--prefix P]
-// On memory it reads input records as JSON lines on stdin and writes output records to stdout.
+//   tsx ${path.relative(model.root, path.join(model.generatedDir, pl.workerFile)).split(path.sep).join('/')} [--engine NAME] [--concurrency N] [the engine's flags: --redis-url URL --prefix P ...]
+// On memory it reads input records as JSON lines on stdin and writes output records to stdout;
+// on a server engine (redis, bullmq, ...) it serves the stages until SIGTERM.
 import { runWorkerMain } from 'stairs/runtime'
 import { ${binding} } from ${quote(moduleSpecifier(model, app.module))}
 import type { ${pl.inputShape} } from '../shapes.js'

@@ -3,6 +3,7 @@
 // order never shows in the output.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nodeDetails } from '../../src/graph/node-description.js'
 import type { GraphNode } from '../../src/graph/nodes.js'
 import { planPipeline } from '../../src/plan/planner.js'
 import { importTs, loadProject } from '../../src/project/load-project.js'
@@ -61,43 +62,11 @@ export async function inspectProject(root: string): Promise<InspectedProject> {
 }
 
 function inspectNode(node: GraphNode, pipeline: string): InspectedNode {
-  const details: Record<string, unknown> = {}
-  switch (node.kind) {
-    case 'func':
-      if (node.boundary && node.label === 'anonymous' && node.fn.name === '') {
-        throw new AnonymousWorkerError(
-          `${node.source ?? pipeline}: pipeline '${pipeline}': an anonymous function runs as a worker (asWorker: true), so its name becomes a queue name: give it a \`name\` option`,
-          node.source ?? null,
-        )
-      }
-      Object.assign(details, { mode: node.mode, fanOut: node.fanOut, component: node.component, when: node.when !== undefined })
-      if (node.retry) details.retry = { ...node.retry }
-      break
-    case 'consumer':
-      Object.assign(details, { consumer: `${node.consumer.app}.${node.consumer.name}`, consumerKind: node.consumer.kind })
-      details.when = node.when !== undefined
-      if (node.retry) details.retry = { ...node.retry }
-      break
-    case 'get':
-      details.key = node.key
-      break
-    case 'make':
-      details.mapping = { ...node.mapping }
-      break
-    case 'addValue':
-      details.values = Object.keys(node.values).sort()
-      break
-    case 'concatenate':
-      details.entries = node.entries.map((e) => ({ name: e.name, pointKey: e.pointKey ?? null }))
-      break
-    case 'hop':
-      details.pipeline = node.pipeline
-      break
-    case 'join':
-      Object.assign(details, { mode: node.mode, pipeline: node.pipeline })
-      break
-    case 'input':
-      break
+  if (node.kind === 'func' && node.boundary && node.label === 'anonymous' && node.fn.name === '') {
+    throw new AnonymousWorkerError(
+      `${node.source ?? pipeline}: pipeline '${pipeline}': an anonymous function runs as a worker (asWorker: true), so its name becomes a queue name: give it a \`name\` option`,
+      node.source ?? null,
+    )
   }
   return {
     id: node.id,
@@ -107,7 +76,7 @@ function inspectNode(node: GraphNode, pipeline: string): InspectedNode {
     boundary: node.boundary,
     // The input node is recorded where graph() was called (not user code): codegen fills it in.
     source: node.kind === 'input' ? null : (node.source ?? null),
-    details,
+    details: nodeDetails(node),
   }
 }
 

@@ -6,8 +6,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CodegenError } from '../errors.js'
 import type { InspectResult } from '../model.js'
+import { processConditions } from '../node-conditions.js'
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'inspect-child.ts')
+// inspect-child.ts beside this file in a checkout, inspect-child.js when built.
+const CHILD = fileURLToPath(new URL(`inspect-child${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url))
 
 /** Loads the project at `root` in a child process; resolves with its model or its failure. */
 export async function runInspect(root: string): Promise<InspectResult> {
@@ -16,7 +18,11 @@ export async function runInspect(root: string): Promise<InspectResult> {
   try {
     const tsx = import.meta.resolve('tsx')
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', tsx, CHILD, root, out], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+      const conditions = processConditions().map((c) => `--conditions=${c}`)
+      const child = spawn(process.execPath, [...conditions, '--import', tsx, CHILD, root, out], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
       let stderr = ''
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString()

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getLibFiles, libFolderInMemoryPath } from '@ts-morph/common'
 import { ts } from 'ts-morph'
+import { processConditions } from '../node-conditions.js'
 
 // The framework's own sources are checked by its own build, not reported as the user's errors.
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -42,8 +43,18 @@ export function createProjectProgram(root: string, files: readonly string[]): Pr
     )
     if (parsed) options = parsed.options
   }
+  options = withProcessConditions(options)
   const program = ts.createProgram({ rootNames: [...files], options, host: hostWithBundledLibs(options) })
   return { program, checker: program.getTypeChecker() }
+}
+
+const CONDITION_AWARE = [ts.ModuleResolutionKind.Node16, ts.ModuleResolutionKind.NodeNext, ts.ModuleResolutionKind.Bundler]
+
+/** Adds the export conditions Node resolves with here, so the types match the modules the project loads. */
+function withProcessConditions(options: ts.CompilerOptions): ts.CompilerOptions {
+  const extra = processConditions().filter((c) => !options.customConditions?.includes(c))
+  if (extra.length === 0 || !CONDITION_AWARE.includes(options.moduleResolution ?? ts.ModuleResolutionKind.Node10)) return options
+  return { ...options, customConditions: [...(options.customConditions ?? []), ...extra] }
 }
 
 let libs: Map<string, string> | undefined

@@ -1,50 +1,8 @@
 // `stairs graph`: a pipeline's stages drawn as boxes in the terminal, nodes inside in run order,
 // arrows (the queues) between them.
-import type { GraphNode } from '../graph/nodes.js'
+import { describeNode } from '../graph/node-description.js'
 import type { PipelinePlan } from '../plan/planner.js'
 import { queueName } from '../runtime/keys.js'
-
-/** What a node does, in a few words. */
-export function describeNode(node: GraphNode): string {
-  const parts: string[] = []
-  switch (node.kind) {
-    case 'func':
-      parts.push(`${node.component === 'flow' ? 'flow' : node.mode === 'apply' ? 'apply' : 'subscribe'}${node.fanOut ? ' fan-out' : ''}`)
-      if (node.when) parts.push('when')
-      break
-    case 'consumer':
-      parts.push(
-        `consumer ${node.consumer.kind === 'simple' ? '' : `(${node.consumer.kind}) `}${node.consumer.app}.${node.consumer.name}`.trim(),
-      )
-      break
-    case 'get':
-      parts.push(`get '${node.key}'`)
-      break
-    case 'make':
-      parts.push(
-        `make {${Object.entries(node.mapping)
-          .map(([to, from]) => (to === from ? to : `${to}: ${from}`))
-          .join(', ')}}`,
-      )
-      break
-    case 'addValue':
-      parts.push(`addValue {${Object.keys(node.values).join(', ')}}`)
-      break
-    case 'concatenate':
-      parts.push(`concatenate {${node.entries.map((e) => e.name).join(', ')}}`)
-      break
-    case 'hop':
-      parts.push(`-> pipeline ${node.pipeline}`)
-      break
-    case 'join':
-      parts.push(`<- ${node.mode} ${node.pipeline}`)
-      break
-    case 'input':
-      parts.push('input')
-      break
-  }
-  return parts.join(', ')
-}
 
 /** The plan as text: one box per stage, an arrow naming the queue between consecutive stages. */
 export function renderPlan(plan: PipelinePlan): string {

@@ -1,8 +1,8 @@
 // `stairs`: the commands of a project (run, produce, consume, inspect, generate, draw, explore).
 
+import { registerCodegenCommand } from '../../codegen/command.js'
 import { preloadProjectConfig } from './command-project.js'
 import { registerAdmin } from './commands/admin.js'
-import { hasCodegenCommand, registerCodegen, registerCodegenFromPackage } from './commands/codegen.js'
 import { registerConsumerStandalone } from './commands/consumer-standalone.js'
 import { registerContracts } from './commands/contracts.js'
 import { registerDlq } from './commands/dlq.js'
@@ -11,7 +11,6 @@ import { registerInspect } from './commands/inspect.js'
 import { registerPipelinesRun } from './commands/pipelines-run.js'
 import { registerProducer } from './commands/producer.js'
 import { registerShell } from './commands/shell.js'
-import { reportFailure } from './handle-error.js'
 import { createProgram, runProgram } from './program.js'
 import { STAIRS_VERSION } from './version.js'
 
@@ -31,14 +30,8 @@ for (const register of [
   registerGraph,
   registerShell,
   registerAdmin,
+  registerCodegenCommand,
 ])
   register(program)
 
-try {
-  // The codegen package's command loads ts-morph: mount it only when codegen is what runs.
-  if (process.argv[2] === 'codegen' && hasCodegenCommand()) await registerCodegenFromPackage(program)
-  else registerCodegen(program)
-  await runProgram(program)
-} catch (error) {
-  process.exitCode = reportFailure(error, process.argv.includes('--verbose'))
-}
+await runProgram(program)

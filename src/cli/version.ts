@@ -1,10 +1,18 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The root folder of the stairs package (for `--stairs` file: dependencies). */
-export const STAIRS_ROOT: string = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '')
+/** The nearest folder above this module with a package.json: src/cli/ in a checkout, dist/src/cli/ when built. */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  return dir
+}
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+/** The root folder of the stairs package (for `--stairs` file: dependencies). */
+export const STAIRS_ROOT: string = packageRoot()
+
+const manifest = JSON.parse(readFileSync(path.join(STAIRS_ROOT, 'package.json'), 'utf8')) as {
   version: string
   dependencies: Record<string, string>
   devDependencies: Record<string, string>

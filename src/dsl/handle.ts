@@ -5,7 +5,13 @@ import { type FlowRuntime, toPipelineStep } from '../flow/flow-contract.js'
 import type { GraphBuilder } from '../graph/graph-builder.js'
 import type { ApplyMode, ConsumerRef, NodeId, RetryPolicy } from '../graph/nodes.js'
 import { callerLocation } from '../graph/source-location.js'
-import type { PipelineImpl } from './pipeline.js'
+
+/** What a handle needs of a pipeline it calls (`subscribePipeline`): its names, and building its nodes into this graph. */
+export interface CallablePipeline {
+  readonly app: string
+  readonly name: string
+  buildInto(builder: GraphBuilder, input: NodeId, override: unknown): NodeId
+}
 
 interface Options {
   asWorker?: boolean
@@ -59,10 +65,10 @@ export class HandleImpl {
     return new HandleImpl(this.builder, id, this.pointKey)
   }
 
-  subscribePipeline(pipeline: PipelineImpl, options?: { config?: object }): HandleImpl {
+  subscribePipeline(pipeline: CallablePipeline, options?: { config?: object }): HandleImpl {
     return this.callPipeline(pipeline, options, 'subscribe')
   }
-  applyPipeline(pipeline: PipelineImpl, options?: { config?: object }): HandleImpl {
+  applyPipeline(pipeline: CallablePipeline, options?: { config?: object }): HandleImpl {
     return this.callPipeline(pipeline, options, 'apply')
   }
 
@@ -137,7 +143,7 @@ export class HandleImpl {
     return new HandleImpl(this.builder, id, undefined)
   }
 
-  private callPipeline(pipeline: PipelineImpl, options: { config?: object } | undefined, mode: ApplyMode): HandleImpl {
+  private callPipeline(pipeline: CallablePipeline, options: { config?: object } | undefined, mode: ApplyMode): HandleImpl {
     if (typeof pipeline?.buildInto !== 'function') throw this.misuse(`${mode}Pipeline takes a pipeline made by app.pipeline(...)`)
     const scope = `${pipeline.app}_${pipeline.name}`
     const hop = this.builder.add({ kind: 'hop', label: `to_${scope}`, inputs: [this.nodeId], boundary: true, pipeline: pipeline.name })

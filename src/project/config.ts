@@ -34,10 +34,11 @@ interface EngineSections {
 export type ProjectConfigInput = z.input<typeof coreConfigSchema> & EngineSections
 export type ProjectConfig = z.output<typeof coreConfigSchema> & { readonly [section: string]: unknown }
 
-/** Parses the config: its own keys, and every other key as an engine's settings object. */
-export const projectConfigSchema: z.ZodType<ProjectConfig, unknown> = coreConfigSchema.catchall(
-  z.record(z.string(), z.unknown(), { error: 'an engine section must be an object of settings' }),
-) as unknown as z.ZodType<ProjectConfig, unknown>
+/** Parses the config's own keys and keeps every other key: an engine section, checked by checkEngineSections. */
+export const projectConfigSchema: z.ZodType<ProjectConfig, unknown> = coreConfigSchema.catchall(z.unknown()) as unknown as z.ZodType<
+  ProjectConfig,
+  unknown
+>
 
 /** Typed helper for `stairs.config.ts`: `export default defineConfig({ apps: ['src/app.ts'] })`. */
 export const defineConfig = (config: ProjectConfigInput): ProjectConfigInput => config

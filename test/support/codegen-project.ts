@@ -6,11 +6,14 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const CODEGEN_FIXTURE = path.join(REPO, 'test/fixtures/codegen-project')
 
-const repoCompilerOptions = (): unknown => JSON.parse(readFileSync(path.join(REPO, 'tsconfig.json'), 'utf8')).compilerOptions
+// tsconfig.json has comments: read it as TypeScript does. Its options include the "stairs-source"
+// condition, so these projects type-check against the sources they run.
+const repoCompilerOptions = (): unknown => ts.readConfigFile(path.join(REPO, 'tsconfig.json'), ts.sys.readFile).config.compilerOptions
 
 /** A temporary project directory; `files` maps relative paths to contents. */
 export function makeProject(files: Record<string, string>): string {

@@ -1,7 +1,9 @@
 // A tiny harness over TypeScript's LanguageService for in-memory snippets: what an editor would
 // show (completions, quick info, errors) for a file that lives, virtually, inside the repository.
 // The snippets resolve imports like a real file in `test/` (so `'../src/index.js'` and `'zod'` work),
-// with the compiler options of the repo's tsconfig and the real lib files.
+// with the compiler options of the repo's tsconfig and the real lib files. `editorFor(dir)` does
+// the same inside another project (its tsconfig, its node_modules): the packaging test runs the
+// editor cases there against the installed package's declarations.
 
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +14,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 
 /** Where a snippet lives by default: a file in `test/`, so its imports read like a test's. */
 export const defaultSnippetPath = join(repoRoot, 'test', '__snippet__.ts')
+const defaultSnippetName = '__snippet__.ts'
 
 /** The marker `completionsAt`/`quickInfoAt` look for (removed from the source before analysis). */
 export const defaultMarker = '/*|*/'
@@ -30,21 +33,22 @@ export interface SnippetOptions {
   fileName?: string
 }
 
-function repoCompilerOptions(): ts.CompilerOptions {
-  const configPath = join(repoRoot, 'tsconfig.json')
+function compilerOptionsOf(root: string): ts.CompilerOptions {
+  const configPath = join(root, 'tsconfig.json')
   const read = ts.readConfigFile(configPath, ts.sys.readFile)
   if (read.error) throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`)
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, repoRoot, undefined, configPath)
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath)
   return { ...parsed.options, noEmit: true }
 }
 
 /** In-memory files over the real file system; one LanguageService reused so lib files parse once. */
 class SnippetHost {
   private readonly files = new Map<string, { text: string; version: number }>()
-  private readonly options = repoCompilerOptions()
+  private readonly options: ts.CompilerOptions
   readonly service: ts.LanguageService
 
-  constructor() {
+  constructor(readonly root: string) {
+    this.options = compilerOptionsOf(root)
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [...this.files.keys()],
@@ -53,7 +57,7 @@ class SnippetHost {
         const text = this.files.get(fileName)?.text ?? ts.sys.readFile(fileName)
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text)
       },
-      getCurrentDirectory: () => repoRoot,
+      getCurrentDirectory: () => this.root,
       getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
       fileExists: (fileName) => this.files.has(fileName) || ts.sys.fileExists(fileName),
       readFile: (fileName) => this.files.get(fileName)?.text ?? ts.sys.readFile(fileName),
@@ -73,10 +77,11 @@ class SnippetHost {
   }
 }
 
-let shared: SnippetHost | undefined
-function host(): SnippetHost {
-  shared ??= new SnippetHost()
-  return shared
+const hosts = new Map<string, SnippetHost>()
+function hostFor(root: string): SnippetHost {
+  let host = hosts.get(root)
+  if (!host) hosts.set(root, (host = new SnippetHost(root)))
+  return host
 }
 
 function splitMarker(source: string, marker: string): { text: string; position: number } {
@@ -87,10 +92,10 @@ function splitMarker(source: string, marker: string): { text: string; position: 
 }
 
 /** The completion entry names an editor offers at `marker` (in the order TypeScript gives them). */
-export function completionsAt(source: string, marker = defaultMarker, options: SnippetOptions = {}): string[] {
+function completionsIn(host: SnippetHost, source: string, marker: string, options: SnippetOptions): string[] {
   const { text, position } = splitMarker(source, marker)
-  const fileName = host().set(options.fileName ?? defaultSnippetPath, text)
-  const completions = host().service.getCompletionsAtPosition(fileName, position, {
+  const fileName = host.set(options.fileName ?? join(host.root, defaultSnippetName), text)
+  const completions = host.service.getCompletionsAtPosition(fileName, position, {
     includeCompletionsWithInsertText: true,
     includeCompletionsForModuleExports: false,
   })
@@ -98,17 +103,17 @@ export function completionsAt(source: string, marker = defaultMarker, options: S
 }
 
 /** The hover text (type display) at `marker`, or undefined when there is none. */
-export function quickInfoAt(source: string, marker = defaultMarker, options: SnippetOptions = {}): string | undefined {
+function quickInfoIn(host: SnippetHost, source: string, marker: string, options: SnippetOptions): string | undefined {
   const { text, position } = splitMarker(source, marker)
-  const fileName = host().set(options.fileName ?? defaultSnippetPath, text)
-  const info = host().service.getQuickInfoAtPosition(fileName, position)
+  const fileName = host.set(options.fileName ?? join(host.root, defaultSnippetName), text)
+  const info = host.service.getQuickInfoAtPosition(fileName, position)
   return info ? ts.displayPartsToString(info.displayParts) : undefined
 }
 
 /** Syntactic and semantic errors of the snippet, with their full (flattened) message text. */
-export function diagnosticsOf(source: string, options: SnippetOptions = {}): SnippetDiagnostic[] {
-  const fileName = host().set(options.fileName ?? defaultSnippetPath, source)
-  const service = host().service
+function diagnosticsIn(host: SnippetHost, source: string, options: SnippetOptions): SnippetDiagnostic[] {
+  const fileName = host.set(options.fileName ?? join(host.root, defaultSnippetName), source)
+  const service = host.service
   const all = [...service.getSyntacticDiagnostics(fileName), ...service.getSemanticDiagnostics(fileName)]
   return all.map((diagnostic) => {
     const start = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0) ?? { line: 0, character: 0 }
@@ -120,3 +125,32 @@ export function diagnosticsOf(source: string, options: SnippetOptions = {}): Sni
     }
   })
 }
+
+/** What an editor shows, for snippets living in the project at `root` (default: this repository, snippets in `test/`). */
+export interface Editor {
+  /** The completion entry names an editor offers at `marker` (in the order TypeScript gives them). */
+  completionsAt(source: string, marker?: string, options?: SnippetOptions): string[]
+  /** The hover text (type display) at `marker`, or undefined when there is none. */
+  quickInfoAt(source: string, marker?: string, options?: SnippetOptions): string | undefined
+  /** Syntactic and semantic errors of the snippet, with their full (flattened) message text. */
+  diagnosticsOf(source: string, options?: SnippetOptions): SnippetDiagnostic[]
+}
+
+/** An editor over the project at `root`, its tsconfig.json and its node_modules; snippets default to `ROOT/__snippet__.ts`. */
+export function editorFor(root: string): Editor {
+  const host = hostFor(root)
+  return {
+    completionsAt: (source, marker = defaultMarker, options = {}) => completionsIn(host, source, marker, options),
+    quickInfoAt: (source, marker = defaultMarker, options = {}) => quickInfoIn(host, source, marker, options),
+    diagnosticsOf: (source, options = {}) => diagnosticsIn(host, source, options),
+  }
+}
+
+const repo = (): Editor => editorFor(repoRoot)
+const inTest = (options: SnippetOptions): SnippetOptions => ({ fileName: defaultSnippetPath, ...options })
+export const completionsAt = (source: string, marker = defaultMarker, options: SnippetOptions = {}): string[] =>
+  repo().completionsAt(source, marker, inTest(options))
+export const quickInfoAt = (source: string, marker = defaultMarker, options: SnippetOptions = {}): string | undefined =>
+  repo().quickInfoAt(source, marker, inTest(options))
+export const diagnosticsOf = (source: string, options: SnippetOptions = {}): SnippetDiagnostic[] =>
+  repo().diagnosticsOf(source, inTest(options))

@@ -19,6 +19,8 @@ export function packageJson(input: ProjectTemplateInput): string {
       start: 'stairs pipelines:run',
       codegen: 'stairs codegen',
       typecheck: 'tsc --noEmit',
+      // Compiled for deploy: node dist/generated/workers/APP.PIPELINE.js --engine redis
+      build: 'stairs codegen && tsc',
       graph: 'stairs graph',
     },
     dependencies: { stairs: input.stairsDependency, zod: input.versions.zod },
@@ -59,15 +61,18 @@ export const tsconfig = (): string =>
         noUncheckedIndexedAccess: true,
         verbatimModuleSyntax: true,
         skipLibCheck: true,
-        noEmit: true,
+        // `npm run build` compiles to dist/ for deploy; the manifest is listed so that tsc copies it beside the workers.
+        resolveJsonModule: true,
+        rootDir: '.',
+        outDir: 'dist',
       },
-      include: ['apps', 'generated', 'stairs.config.ts'],
+      include: ['apps', 'generated', 'generated/manifest.json', 'stairs.config.ts'],
     },
     null,
     2,
   )}\n`
 
-export const gitignore = (): string => 'node_modules\nout\n'
+export const gitignore = (): string => 'node_modules\nout\ndist\n'
 
 export function readme(input: ProjectTemplateInput): string {
   const app = input.appName
@@ -116,6 +121,13 @@ npx stairs producer:init ${app}.sentence_pages
 npx stairs producer:process ${app}.sentence_pages
 # records that failed, and why
 npx stairs dlq:list
+\`\`\`
+
+Deploy compiled (plain \`node\`, no tsx for the workers): \`npm run build\` runs \`stairs codegen\`
+and \`tsc\` into dist/, then each pipeline's worker runs on its own:
+\`\`\`sh
+npm run build
+node dist/generated/workers/${app}.word_count.js --engine redis
 \`\`\`
 
 Every command: \`npx stairs --help\`, \`npx stairs COMMAND --help\`.

@@ -86,8 +86,10 @@ export function checkEngineSections(config: ProjectConfig & Record<string, unkno
         `${CONFIG_FILE}: unknown key '${key}'${close ? ` (did you mean '${close}'?)` : ''}: the config takes ${CONFIG_KEYS.join(', ')} and a settings section per engine (${error.registered.join(', ')})`,
       )
     }
+    if (!isSection(value))
+      throw new StairsError('CONFIG', `${CONFIG_FILE}: ${key}: the settings of engine '${key}' must be an object ({ ... })`)
     try {
-      resolveSettings(engine, [{ source: `${CONFIG_FILE} (${key})`, values: value as object }])
+      resolveSettings(engine, [{ source: `${CONFIG_FILE} (${key})`, values: value }])
     } catch (error) {
       if (!(error instanceof EngineSettingsError)) throw error
       throw new StairsError('CONFIG', `${CONFIG_FILE}: ${key}.${error.setting}: ${error.detail}`)

@@ -34,7 +34,7 @@ interface Running extends PipelineQueues {
 }
 
 /**
- * A run on the bullmq engine (start it with `loadEngine('bullmq')` or `startRun('bullmq', ...)`):
+ * A run on the bullmq engine (start it with `startRun('bullmq', pipelines, { settings })`):
  * records pushed here become jobs of the first stage's BullMQ queue; each stage's Worker runs the
  * stage and adds its outputs to the next stage's queue before completing the job.
  */

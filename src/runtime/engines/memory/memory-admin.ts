@@ -8,13 +8,13 @@ import { INPUT_STAGE } from '../../core/dead-letters.js'
 import type { ConsumerQueueStatus, DeadLetter, EngineAdmin, QueueStatus } from '../../engine-types.js'
 import { queueName } from '../../keys.js'
 import { MemoryBatchLeases } from './memory-batch-leases.js'
-import type { MemoryPipeline, MemoryRun } from './memory-run.js'
+import type { MemoryPipeline, MemoryState } from './memory-state.js'
 
 export class MemoryAdmin implements EngineAdmin {
   readonly where = 'memory (this process)'
   private readonly leases = new Map<string, MemoryBatchLeases>()
 
-  constructor(private readonly run: MemoryRun) {}
+  constructor(private readonly run: MemoryState) {}
 
   async queueStatus(pipelines: readonly AnyPipeline[]): Promise<QueueStatus[]> {
     return this.running(pipelines).flatMap(({ compiled, workers }) =>

@@ -8,12 +8,13 @@ import { InputAdmission } from '../../core/admission.js'
 import { emptyPipelineCounters } from '../../core/counters.js'
 import { deadLetterOf } from '../../core/dead-letters.js'
 import { type ResolvedStartOptions, resolveStartOptions } from '../../core/start-options.js'
-import type { DeadLetter, EngineAdmin, PipelineCounters, PipelineRun, PipelineStats } from '../../engine-types.js'
+import type { DeadLetter, EngineAdmin, PipelineRun, PipelineStats } from '../../engine-types.js'
 import type { StartOptions } from '../../port.js'
 import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import { BoundedQueue } from './bounded-queue.js'
 import { MemoryAdmin } from './memory-admin.js'
 import { MemoryConsumerQueues } from './memory-consumer-queue.js'
+import type { MemoryPipeline, MemoryState } from './memory-state.js'
 import { type MemoryMessage, StageWorker } from './stage-worker.js'
 
 const BATCH = 64
@@ -22,19 +23,7 @@ const FEED_YIELD = 64
 /** Records a stage queue holds before producers wait: the queues live in this process's heap. */
 const QUEUE_CAPACITY = 10_000
 
-export interface MemoryPipeline {
-  readonly compiled: CompiledPipeline
-  readonly workers: StageWorker[]
-  readonly counters: PipelineCounters
-  readonly admission: InputAdmission
-  sequence: number
-  /** `app.pipeline`. */
-  readonly key: string
-  /** Explicit message ids pushed within the dedupe window, oldest first, with when they came. */
-  seen?: Map<string, number>
-}
-
-export class MemoryRun implements PipelineRun {
+export class MemoryRun implements PipelineRun, MemoryState {
   readonly pipelines = new Map<string, MemoryPipeline>()
   readonly dead: DeadLetter[] = []
   readonly consumerQueues = new MemoryConsumerQueues(() => this.drain())
