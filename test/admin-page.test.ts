@@ -12,7 +12,7 @@ import { connectAdmin, type EngineAdmin, type PipelineRun, startRun } from '../s
 import { largeProject, openAdminPage } from './support/admin-fixtures.js'
 import { launchBrowser, type TestBrowser } from './support/browser.js'
 import { FAST_TUNING, settingsFor } from './support/engines.js'
-import { deletePrefix, redisUrl, uniquePrefix } from './support/redis.js'
+import { deletePrefix, redisUrl, startRedisServer, type TestRedisServer, uniquePrefix } from './support/redis.js'
 
 let browser: TestBrowser
 beforeAll(async () => {
@@ -161,6 +161,38 @@ describe('admin page layout of a large project', () => {
     }
     expect(overlaps(nodes)).toBe(0)
     expect(overlaps(clusters)).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
+
+describe('admin page when the engine goes away', () => {
+  const app = new App('admin_outage')
+  app.pipeline('one', { input: z.object({ n: z.number() }) }, (_p, r) => r.subscribeFunc(({ n }) => ({ m: n }), { name: 'only' }))
+  let redis: TestRedisServer
+  let admin: EngineAdmin
+  let server: AdminServer
+
+  beforeAll(async () => {
+    redis = await startRedisServer()
+    admin = await connectAdmin('redis', { url: redis.url, prefix: 'admin-outage' })
+    server = await startAdminServer({ admin, engine: 'redis', apps: [app], port: 0, intervalMs: 200 })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await admin?.close()
+    await redis?.stop()
+  })
+
+  it('shows a banner naming the server while Redis is down, and clears it once Redis is back', async () => {
+    const { page, errors } = await openAdminPage(browser, server)
+    const banner = page.locator('#banner')
+    expect(await banner.isHidden()).toBe(true)
+    redis.kill('SIGKILL')
+    await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true)
+    expect(await banner.textContent()).toContain(`Cannot read the engine: redis://127.0.0.1:${redis.port}`)
+    await redis.restart()
+    await expect.poll(() => banner.isHidden(), { timeout: 20_000 }).toBe(true)
     expect(errors).toEqual([])
     await page.close()
   })
