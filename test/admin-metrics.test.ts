@@ -87,6 +87,8 @@ describe.each(['redis', 'bullmq'])('/metrics on %s', (engine) => {
     expect(metrics.get(`stairs_stage_queue_length${labels('check')}`)).toBe(0)
     expect(metrics.get(`stairs_stage_in_flight${labels('check')}`)).toBe(0)
     expect(metrics.get(`stairs_stage_dead_letters${labels('check')}`)).toBe(poisoned)
+    // The run's own stage workers are listed (redis: consumers of the group; bullmq: worker connections).
+    expect(metrics.get(`stairs_stage_workers${labels('check')}`)).toBeGreaterThanOrEqual(1)
     // Every attempt is timed: the buckets add up to the count, and +Inf holds them all.
     const timed = metrics.get(`stairs_stage_processing_seconds_count${labels('check')}`)
     expect(timed).toBe(passed - poisoned + 2 * poisoned)

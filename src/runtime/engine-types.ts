@@ -106,6 +106,7 @@ export interface WorkerInfo {
   /** The worker's name on the engine (host:pid:n on the Redis engines). */
   readonly id: string
   readonly host: string
+  /** 0 when the engine cannot tell (bullmq knows a worker by its connection only). */
   readonly pid: number
   /** When it last showed it was alive (ISO time). */
   readonly lastSeen: string

@@ -121,7 +121,14 @@ export function updateDetails(section, stage, snapshot, graph) {
               'tbody',
               {},
               ...alive.map((w) =>
-                el('tr', {}, el('td', {}, w.id), el('td', {}, w.host), el('td', {}, String(w.pid)), el('td', {}, clock(w.lastSeen))),
+                el(
+                  'tr',
+                  {},
+                  el('td', {}, w.id),
+                  el('td', {}, w.host),
+                  el('td', {}, w.pid ? String(w.pid) : 'unknown'),
+                  el('td', {}, clock(w.lastSeen)),
+                ),
               ),
             ),
           )

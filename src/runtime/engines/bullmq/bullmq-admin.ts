@@ -56,9 +56,11 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
   }
 
   /**
-   * Stage workers connected now: BullMQ's own list of a queue's worker connections (CLIENT LIST),
-   * named `host:pid:n` by our workers; the last time each was seen is when its connection last
-   * sent a command.
+   * Stage workers connected now: BullMQ's own list of a queue's worker connections (CLIENT LIST).
+   * Each is known by its connection's address (host and port); BullMQ's client names carry no
+   * process id, so `pid` is 0. The last time one was seen is when its connection last sent a
+   * command. (Naming the workers `host:pid:n` through BullMQ's `name` option made a SIGKILL test
+   * of worker producers stall: left out.)
    */
   workers(pipelines: readonly AnyPipeline[]): Promise<WorkerInfo[]> {
     return this.withQueues(pipelines, 'listing workers', async (opened) => {
@@ -67,16 +69,14 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
       for (const { scope, stages, queues } of opened)
         for (const stage of stages)
           for (const client of await (queues[stage.index] as Queue).getWorkers()) {
-            const raw = String(client.rawname ?? '')
-            const name = raw.includes(':w:') ? raw.slice(raw.lastIndexOf(':w:') + 3) : String(client.addr ?? raw)
-            const [host = name, pid = '0'] = name.split(':')
+            const addr = String(client.addr ?? client.rawname ?? 'unknown')
             found.push({
               app: scope.app,
               pipeline: scope.pipeline,
               stage: stage.stage,
-              id: name,
-              host,
-              pid: Number(pid) || 0,
+              id: addr,
+              host: addr.slice(0, addr.lastIndexOf(':')) || addr,
+              pid: 0,
               lastSeen: new Date(now - (Number(client.idle) || 0) * 1000).toISOString(),
             })
           }

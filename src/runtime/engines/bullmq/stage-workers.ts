@@ -1,6 +1,5 @@
 // The BullMQ Workers a run hosts in this process, one per served stage, and their graceful stop:
 // take nothing new, let the jobs in hand finish up to a timeout, then close.
-import { hostname } from 'node:os'
 import type { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { checkContracts } from '../../core/contracts.js'
@@ -21,11 +20,6 @@ import type { StageQueue } from './stage-queues.js'
 /** A BullMQ queue handle for a stage, with the stage's job options as defaults. */
 export const stageQueueHandle = (stage: StageQueue, client: Redis): Queue =>
   new JunkTolerantQueue(stage.name, { connection: client, prefix: stage.prefix, defaultJobOptions: stage.jobOptions })
-
-let workerSequence = 0
-
-/** A worker's name on Redis (BullMQ puts it in the client name): `host:pid:n`, as the redis engine names its consumers. */
-const workerName = (): string => `${hostname()}:${process.pid}:${++workerSequence}`
 
 export class StageWorkers {
   private readonly workers: Worker[] = []
@@ -81,7 +75,6 @@ export class StageWorkers {
     const worker = new JunkTolerantWorker(stage.name, processor.process, {
       connection: this.client,
       prefix: stage.prefix,
-      name: workerName(),
       concurrency: this.resolved.concurrencyOf(`${compiled.name}/${stage.stage}`),
       lockDuration: this.settings.lockDurationMs,
       stalledInterval: this.settings.stalledIntervalMs,
