@@ -8,10 +8,12 @@ import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import type { PipelineRun, PipelineStats } from '../runtime/engine-types.js'
 import type { EngineChoice } from '../runtime/host/engine-choice.js'
 import { manifestContracts } from '../runtime/host/manifest-contracts.js'
-import { runInProcess } from '../runtime/host/run-in-process.js'
+import { type InProcessOptions, runInProcess } from '../runtime/host/run-in-process.js'
 import { serveWorkers } from '../runtime/host/serve-workers.js'
 import { loadManifest } from '../runtime/manifest.js'
 import { runProducer } from '../runtime/producers/run-producer.js'
+import { adminToken, untilStopped } from './admin-options.js'
+import { openAdmin } from './engine-options.js'
 import { CliError, usageError } from './errors.js'
 import { producersFeeding } from './producer-access.js'
 import { createProgress } from './progress.js'
@@ -23,6 +25,8 @@ export interface MemoryRunOptions {
   readonly input?: string | undefined
   /** Extra arguments for the producers (`-- a b`). */
   readonly args?: readonly string[]
+  /** Serve the admin page for the run on this port (it stays up after the run until Ctrl-C). */
+  readonly admin?: number | undefined
 }
 
 /** Runs in this process until every produced record is processed; prints a summary. */
@@ -45,8 +49,12 @@ export async function runOnMemory(
   for (const producer of producers) for (const p of producer.pipelines) pipelines.set(pipelineId(p), p)
 
   const consumerLines: string[] = []
+  let page: { close(): Promise<void> } | undefined
   const { stats, deadLetters } = await runInProcess(choice, [...pipelines.values()], {
     concurrency: options.concurrency,
+    ...(options.admin !== undefined
+      ? adminHooks(project, choice, [...pipelines.values()], options.admin, (opened) => (page = opened))
+      : {}),
     onConsumerDone: (consumer, handled) => consumerLines.push(`consumer ${consumer.app}.${consumer.name}: ${handled} records handled`),
     feed: async (run, signal) => {
       if (options.input !== undefined) await feedFile(run, selected[0] as AnyPipeline, options.input, signal)
@@ -60,7 +68,7 @@ export async function runOnMemory(
         progress.finish(`producer ${producer.app}.${producer.name}: ${rows} rows sent to ${producer.pipelines.map(pipelineId).join(', ')}`)
       }
     },
-  })
+  }).finally(() => page?.close())
   for (const line of consumerLines) console.error(line)
   printSummary(stats, [...pipelines.keys()])
   for (const letter of deadLetters.slice(0, 5))
@@ -69,6 +77,28 @@ export async function runOnMemory(
     )
   if (deadLetters.length > 5) console.error(`... and ${deadLetters.length - 5} more dead letters`)
   return stats
+}
+
+/** Starts the admin page on the run's own admin side, and keeps the run up after it finished until Ctrl-C. */
+function adminHooks(
+  project: CliProject,
+  choice: EngineChoice,
+  pipelines: readonly AnyPipeline[],
+  port: number,
+  opened: (page: { close(): Promise<void> }) => void,
+): Pick<InProcessOptions, 'onStart' | 'beforeStop'> {
+  return {
+    onStart: async (run) => {
+      const admin = run.admin?.()
+      if (!admin) throw new CliError(`--admin: a run on the ${choice.engine.name} engine offers no admin side (run.admin)`)
+      const { serveAdminPage } = await import('./admin-page.js')
+      opened(await serveAdminPage(project, admin, choice.engine.name, pipelines, { port, token: adminToken(undefined) }))
+    },
+    beforeStop: async (_run, signal) => {
+      console.error('stairs: the run is done; the admin page stays up until Ctrl-C')
+      await untilStopped(signal)
+    },
+  }
 }
 
 /**
@@ -123,13 +153,32 @@ export async function runWorkers(
   project: CliProject,
   choice: EngineChoice,
   pipelines: readonly AnyPipeline[],
-  options: { concurrency: number },
+  options: { concurrency: number; admin?: number | undefined },
 ): Promise<void> {
+  const page = options.admin !== undefined ? await serverAdminPage(project, choice, pipelines, options.admin) : undefined
   const stats = await serveWorkers(choice, pipelines, {
     concurrency: options.concurrency,
     contracts: contractsOf(project, pipelines),
     label: `stairs ${pipelines.map(pipelineId).join(', ')}`,
     log: (line) => console.log(line),
-  })
+  }).finally(() => page?.close())
   printSummary(stats, pipelines.map(pipelineId), 'totals of the queues so far')
+}
+
+/** The admin page beside a server engine's workers, on the engine's own admin side. */
+async function serverAdminPage(
+  project: CliProject,
+  choice: EngineChoice,
+  pipelines: readonly AnyPipeline[],
+  port: number,
+): Promise<{ close(): Promise<void> }> {
+  const admin = await openAdmin(choice, 'pipelines:run --admin')
+  try {
+    const { serveAdminPage } = await import('./admin-page.js')
+    const server = await serveAdminPage(project, admin, choice.engine.name, pipelines, { port, token: adminToken(undefined) })
+    return { close: () => server.close().finally(() => admin.close()) }
+  } catch (error) {
+    await admin.close()
+    throw error
+  }
 }

@@ -2,6 +2,7 @@
 
 import { registerCodegenCommand } from '../../codegen/command.js'
 import { preloadProjectConfig } from './command-project.js'
+import { registerAdmin } from './commands/admin.js'
 import { registerConsumerStandalone } from './commands/consumer-standalone.js'
 import { registerContracts } from './commands/contracts.js'
 import { registerDlq } from './commands/dlq.js'
@@ -28,6 +29,7 @@ for (const register of [
   registerContracts,
   registerGraph,
   registerShell,
+  registerAdmin,
   registerCodegenCommand,
 ])
   register(program)

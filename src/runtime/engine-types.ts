@@ -106,6 +106,7 @@ export interface WorkerInfo {
   /** The worker's name on the engine (host:pid:n on the Redis engines). */
   readonly id: string
   readonly host: string
+  /** 0 when the engine cannot tell (bullmq knows a worker by its connection only). */
   readonly pid: number
   /** When it last showed it was alive (ISO time). */
   readonly lastSeen: string
@@ -127,6 +128,20 @@ export interface QueueStatus {
   readonly rates?: { readonly addedPerSecond: number; readonly processedPerSecond: number }
   /** Records delivered more than once and not yet acknowledged (a worker died or timed out on them), when the engine tracks it. */
   readonly redelivered?: number
+  /** How long records took in the stage's program since the counters began, when the engine times them. */
+  readonly processingTime?: ProcessingTimeHistogram
+}
+
+/**
+ * Durations of records in a stage (core/processing-time.ts says what is timed), in fixed buckets
+ * shared by every engine: `counts[i]` records took at most `boundsMs[i]` (and more than the bound
+ * before); the last count, one more than the bounds, is the records slower than every bound.
+ */
+export interface ProcessingTimeHistogram {
+  readonly boundsMs: readonly number[]
+  readonly counts: readonly number[]
+  readonly sumMs: number
+  readonly count: number
 }
 
 /**
@@ -165,7 +180,22 @@ export interface EngineAdmin {
    * fresh start. Irreversible.
    */
   purge?(): Promise<void>
+  /**
+   * A web dashboard of the engine's own (bull-board on bullmq), which the admin server mounts at
+   * `/<path>` beside its page. A Web-standard fetch handler, so it ties the port to no HTTP library.
+   */
+  dashboard?(pipelines: readonly AnyPipeline[]): Promise<EngineDashboard>
   /** Closes its connections. */
+  close(): Promise<void>
+}
+
+/** See `EngineAdmin.dashboard`. */
+export interface EngineDashboard {
+  /** The link's text on the page: `bull-board`. */
+  readonly title: string
+  /** Where it is mounted, without slashes (`bull`): it serves every request under `/<path>/`. */
+  readonly path: string
+  fetch(request: Request): Response | Promise<Response>
   close(): Promise<void>
 }
 

@@ -16,6 +16,8 @@ export const redisKeys = {
   /** Hash of a stage's counters (added, processed, failed, filtered, retried, deadLettered). */
   stageCounters: (prefix: string, app: string, pipeline: string, stage: string) =>
     `${prefix}:${app}:${tag(app, pipeline)}:counters:${stage}`,
+  /** Histogram of a stage's processing times (core/processing-time.ts buckets, sum, count). */
+  stageTimings: (prefix: string, app: string, pipeline: string, stage: string) => `${prefix}:${app}:${tag(app, pipeline)}:timing:${stage}`,
   /** Per-second counter windows of a stage, for rates: one hash per second, expiring. */
   stageRate: (prefix: string, app: string, pipeline: string, stage: string, second: number) =>
     `${prefix}:${app}:${tag(app, pipeline)}:rate:${stage}:${second}`,

@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
 import { z } from 'zod'
+import { DEFAULT_ADMIN_PORT } from '../../admin/defaults.js'
+import { adminFlagSchema } from '../admin-options.js'
 import { commandProject } from '../command-project.js'
 import { positiveInt } from '../common-options.js'
 import { addEngineOptions, commandEngine, engineOptionsSchema } from '../engine-options.js'
@@ -11,6 +13,7 @@ const schema = z.object({
   ...engineOptionsSchema,
   concurrency: positiveInt('concurrency').optional(),
   input: z.string().min(1).optional(),
+  admin: adminFlagSchema,
 })
 
 /** `stairs pipelines:run [app.pipeline ...] [--engine] [--concurrency] [--input FILE]` */
@@ -23,6 +26,10 @@ export function registerPipelinesRun(program: Command): void {
     .argument('[pipelines...]', 'app.pipeline or app names (default: every pipeline of the project)')
     .option('--concurrency <n>', 'workers per stage (default: stairs.config.ts)')
     .option('--input <file.jsonl>', 'memory engine: also feed this JSON-lines file into the one selected pipeline')
+    .option(
+      '--admin [port]',
+      `serve the admin page for this run (default port ${DEFAULT_ADMIN_PORT}; on memory it stays up after the run until Ctrl-C)`,
+    )
   addEngineOptions(command)
     .addHelpText(
       'after',
@@ -34,7 +41,7 @@ export function registerPipelinesRun(program: Command): void {
       const pipelines = selectPipelines(project, selectors)
       const choice = commandEngine(project, raw)
       const concurrency = options.concurrency ?? project.config.concurrency
-      if (choice.engine.capabilities.distributed) await runWorkers(project, choice, pipelines, { concurrency })
-      else await runOnMemory(project, choice, pipelines, { concurrency, input: options.input })
+      if (choice.engine.capabilities.distributed) await runWorkers(project, choice, pipelines, { concurrency, admin: options.admin })
+      else await runOnMemory(project, choice, pipelines, { concurrency, input: options.input, admin: options.admin })
     })
 }

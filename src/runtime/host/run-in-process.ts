@@ -20,6 +20,10 @@ export interface InProcessOptions {
   readonly standaloneConsumers?: boolean
   /** A line per standalone consumer once it is done (`consumer app.name: n records handled`). */
   readonly onConsumerDone?: (consumer: Consumer<unknown>, handled: number) => void
+  /** Called once the run started, before the feed (the admin page attaches to the run here). */
+  readonly onStart?: (run: PipelineRun) => void | Promise<void>
+  /** Called once every record is processed, before the run stops; `signal` aborts on SIGINT/SIGTERM. */
+  readonly beforeStop?: (run: PipelineRun, signal: AbortSignal) => Promise<void>
 }
 
 export interface InProcessResult {
@@ -41,6 +45,7 @@ export async function runInProcess(
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
+    await options.onStart?.(run)
     await options.feed(run, abort.signal)
     // Standalone consumers run here too; started once the feed is done, they end when their
     // queue is empty and nothing upstream is pending.
@@ -51,6 +56,7 @@ export async function runInProcess(
       }),
     )
     await run.drain()
+    await options.beforeStop?.(run, abort.signal)
   } finally {
     await run.stop()
     process.off('SIGINT', onSignal)

@@ -5,13 +5,14 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
-import type { DeadLetter, EngineAdmin, QueueStatus } from '../../engine-types.js'
+import type { DeadLetter, EngineAdmin, EngineDashboard, QueueStatus, WorkerInfo } from '../../engine-types.js'
 import { redisKeys } from '../../keys.js'
 import { CompiledPipeline, DEFAULT_RETRY } from '../../programs/compiled-pipeline.js'
 import { removeLetters } from '../redis-common/dead-letter-list.js'
 import { RedisAdminBase } from '../redis-common/redis-admin-base.js'
 import { connectRedis } from '../redis-common/redis-connection.js'
 import { readRates, readStageCounters } from '../redis-common/stage-counters.js'
+import { readProcessingTimes } from '../redis-common/stage-timings.js'
 import type { BullmqSettings } from './bullmq-settings.js'
 import { deadLettersOf, failedJobs, messageIdOf, type PipelineQueues } from './dead-letters.js'
 import { JunkTolerantQueue } from './junk-tolerant-job.js'
@@ -33,6 +34,10 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
       const status: QueueStatus[] = []
       for (const { scope, stages, queues } of opened)
         for (const stage of stages) {
+          const processingTime = await readProcessingTimes(
+            this.client,
+            redisKeys.stageTimings(scope.prefix, scope.app, scope.pipeline, stage.stage),
+          )
           const counts = await (queues[stage.index] as Queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active')
           status.push({
             app: scope.app,
@@ -43,9 +48,39 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
             inFlight: counts.active ?? 0,
             counters: await readStageCounters(this.client, scope, stage.stage),
             rates: await readRates(this.client, scope, stage.stage),
+            ...(processingTime ? { processingTime } : {}),
           })
         }
       return status
+    })
+  }
+
+  /**
+   * Stage workers connected now: BullMQ's own list of a queue's worker connections (CLIENT LIST).
+   * Each is known by its connection's address (host and port); BullMQ's client names carry no
+   * process id, so `pid` is 0. The last time one was seen is when its connection last sent a
+   * command. (Naming the workers `host:pid:n` through BullMQ's `name` option made a SIGKILL test
+   * of worker producers stall: left out.)
+   */
+  workers(pipelines: readonly AnyPipeline[]): Promise<WorkerInfo[]> {
+    return this.withQueues(pipelines, 'listing workers', async (opened) => {
+      const found: WorkerInfo[] = []
+      const now = Date.now()
+      for (const { scope, stages, queues } of opened)
+        for (const stage of stages)
+          for (const client of await (queues[stage.index] as Queue).getWorkers()) {
+            const addr = String(client.addr ?? client.rawname ?? 'unknown')
+            found.push({
+              app: scope.app,
+              pipeline: scope.pipeline,
+              stage: stage.stage,
+              id: addr,
+              host: addr.slice(0, addr.lastIndexOf(':')) || addr,
+              pid: 0,
+              lastSeen: new Date(now - (Number(client.idle) || 0) * 1000).toISOString(),
+            })
+          }
+      return found
     })
   }
 
@@ -94,6 +129,18 @@ class BullmqAdmin extends RedisAdminBase implements EngineAdmin {
       }
       return deleted
     })
+  }
+
+  /** bull-board over every stage queue of these pipelines (mounted by the admin server at /bull). */
+  async dashboard(pipelines: readonly AnyPipeline[]): Promise<EngineDashboard> {
+    const { bullBoardDashboard } = await import('./bull-board.js')
+    const deliver = () => {
+      throw new StairsError('ENGINE', 'the admin side runs no stages')
+    }
+    const stages = pipelines.flatMap((pipeline) =>
+      stageQueues(new CompiledPipeline(pipeline, { deliver }), this.redis.prefix, DEFAULT_RETRY),
+    )
+    return bullBoardDashboard(this.client, stages)
   }
 
   private async withQueues<T>(pipelines: readonly AnyPipeline[], doing: string, use: (opened: PipelineQueues[]) => Promise<T>): Promise<T> {

@@ -13,6 +13,7 @@ import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import { redisConsumerDelivery } from '../redis-common/consumer-queue.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-common/redis-connection.js'
 import { CounterBuffer, readPipelineCounters, readStageCounters } from '../redis-common/stage-counters.js'
+import { StageTimings } from '../redis-common/stage-timings.js'
 import { type BullmqRunSettings, type BullmqSettings, COUNTER_FLUSH_MS } from './bullmq-settings.js'
 import { deadLettersOf, type PipelineQueues, rejectInputs } from './dead-letters.js'
 import { type InputJob, inputJob } from './input-jobs.js'
@@ -40,6 +41,7 @@ interface Running extends PipelineQueues {
 export class BullmqRun implements PipelineRun {
   private readonly running = new Map<string, Running>()
   private readonly counters = new CounterBuffer()
+  private readonly timings = new StageTimings()
   private stageWorkers: StageWorkers | undefined
   private readonly runId = randomBytes(6).toString('hex')
   private sequence = 0
@@ -100,7 +102,7 @@ export class BullmqRun implements PipelineRun {
     // One scripted read per queue proves the user may run BullMQ's scripts on these keys.
     for (const running of this.running.values()) for (const queue of running.queues) await queue.getJobCounts('waiting')
     if (this.worker) {
-      this.stageWorkers = new StageWorkers(this.worker, this.settings, this.options, this.resolved, this.counters)
+      this.stageWorkers = new StageWorkers(this.worker, this.settings, this.options, this.resolved, this.counters, this.timings)
       await this.stageWorkers.start([...this.running.values()])
     }
     this.flushTimer = setInterval(() => void this.flushCounters().catch(() => {}), COUNTER_FLUSH_MS)
@@ -240,7 +242,8 @@ export class BullmqRun implements PipelineRun {
   }
 
   private async flushCounters(): Promise<void> {
-    await this.counters.flush(this.worker ?? this.producer)
+    const client = this.worker ?? this.producer
+    await Promise.all([this.counters.flush(client), this.timings.flush(client)])
   }
 
   /** Turns a Redis failure into one line naming the masked URL. */

@@ -6,6 +6,7 @@ import { type Job, type Queue, UnrecoverableError } from 'bullmq'
 import { errorMessage } from '../../../errors.js'
 import { isPermanent } from '../../core/failure.js'
 import { StageOutcome } from '../../core/outcome.js'
+import type { ProcessingTimes } from '../../core/processing-time.js'
 import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import type { State } from '../../programs/node-ops.js'
 import type { Emit, StageProgram } from '../../programs/stage-program.js'
@@ -32,6 +33,8 @@ export class StageProcessor {
     private readonly scope: CounterScope,
     private readonly output: OutputSink,
     maxRecordBytes: number,
+    /** Where this stage's processing times are added (flushed to Redis with the counters). */
+    private readonly times: ProcessingTimes,
   ) {
     this.program = compiled.stages[queue.index] as StageProgram
     this.outcome = new StageOutcome(compiled, queue.index, maxRecordBytes)
@@ -39,6 +42,15 @@ export class StageProcessor {
 
   /** The BullMQ processor function. */
   readonly process = async (job: Job): Promise<void> => {
+    const started = performance.now()
+    try {
+      await this.processJob(job)
+    } finally {
+      this.times.observe(performance.now() - started)
+    }
+  }
+
+  private async processJob(job: Job): Promise<void> {
     let state: State
     let id: string
     try {

@@ -5,9 +5,11 @@ import type { Redis } from 'ioredis'
 import { checkContracts } from '../../core/contracts.js'
 import type { ResolvedStartOptions } from '../../core/start-options.js'
 import { WorkerLog } from '../../core/worker-log.js'
+import { redisKeys } from '../../keys.js'
 import type { StartOptions } from '../../port.js'
 import { RedisContractStore } from '../redis-common/contract-store.js'
 import type { CounterBuffer } from '../redis-common/stage-counters.js'
+import type { StageTimings } from '../redis-common/stage-timings.js'
 import { type BullmqRunSettings, RUN_RETRY_DELAY_MS } from './bullmq-settings.js'
 import type { PipelineQueues } from './dead-letters.js'
 import { InFlightJobs } from './in-flight-jobs.js'
@@ -31,6 +33,7 @@ export class StageWorkers {
     private readonly options: StartOptions,
     private readonly resolved: ResolvedStartOptions,
     private readonly counters: CounterBuffer,
+    private readonly timings: StageTimings,
   ) {}
 
   /** Checks the contracts of every served stage first (refusing before any job is taken), then starts a Worker per stage. */
@@ -67,6 +70,7 @@ export class StageWorkers {
       pipeline.scope,
       (record, id) => onOutput?.(compiled.name, record, id),
       this.settings.maxRecordBytes,
+      this.timings.timesFor(redisKeys.stageTimings(this.settings.prefix, compiled.app, compiled.name, stage.stage)),
     )
     const worker = new JunkTolerantWorker(stage.name, processor.process, {
       connection: this.client,

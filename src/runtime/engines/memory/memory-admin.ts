@@ -26,6 +26,7 @@ export class MemoryAdmin implements EngineAdmin {
         waiting: worker.queue.size,
         inFlight: worker.inFlight,
         counters: { ...worker.counters },
+        processingTime: worker.times.snapshot(),
       })),
     )
   }

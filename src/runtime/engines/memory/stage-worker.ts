@@ -6,6 +6,7 @@ import type { RetryPolicy } from '../../../graph/nodes.js'
 import { emptyStageCounters } from '../../core/counters.js'
 import { decideFailure } from '../../core/failure.js'
 import { StageOutcome } from '../../core/outcome.js'
+import { ProcessingTimes } from '../../core/processing-time.js'
 import type { StageCounters } from '../../engine-types.js'
 import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import type { State } from '../../programs/node-ops.js'
@@ -39,6 +40,10 @@ const collect: Emit = (state, branch, outputs) => {
 
 export class StageWorker {
   readonly counters: StageCounters = emptyStageCounters()
+  /** How long records took in this stage (settled or failed). */
+  readonly times = new ProcessingTimes()
+  /** When the last record was timed: the next one of a batch starts from it (one clock read per record). */
+  private clock = 0
   /** Messages taken from the queue and not yet settled or forwarded. */
   inFlight = 0
   private readonly program: StageProgram
@@ -70,39 +75,44 @@ export class StageWorker {
       const taken = this.queue.take(this.concurrency)
       const batch = taken instanceof Promise ? await taken : taken
       if (!batch) return
+      let started = performance.now()
       for (let i = 0; i < batch.length; i++) {
         this.inFlight++
-        const done = this.process(batch[i] as MemoryMessage)
-        if (done) await done
+        const done = this.process(batch[i] as MemoryMessage, started)
+        // After a wait (async steps, or room downstream) the next record starts now, not at the last settle.
+        if (done) {
+          await done
+          started = performance.now()
+        } else started = this.clock
       }
     }
   }
 
-  private process(message: MemoryMessage): void | Promise<void> {
+  private process(message: MemoryMessage, started: number): void | Promise<void> {
     let state: State
     try {
       state =
         typeof message.payload === 'string' ? this.program.load(decodeEnvelope(message.payload)) : this.program.loadInput(message.payload)
     } catch (error) {
-      return this.fail(message, error, true)
+      return this.fail(message, error, true, started)
     }
     const emitted: unknown[] = []
     let running: void | Promise<void>
     try {
       running = this.program.run(state, collect, emitted)
     } catch (error) {
-      return this.fail(message, error, false)
+      return this.fail(message, error, false, started)
     }
     if (running)
       return running.then(
-        () => this.forward(message, emitted),
-        (error) => this.fail(message, error, false),
+        () => this.forward(message, emitted, started),
+        (error) => this.fail(message, error, false, started),
       )
-    return this.forward(message, emitted)
+    return this.forward(message, emitted, started)
   }
 
   /** Sends the stage's outputs on, then settles the message. */
-  private forward(message: MemoryMessage, emitted: unknown[]): void | Promise<void> {
+  private forward(message: MemoryMessage, emitted: unknown[], started: number): void | Promise<void> {
     const { sends, outputs } = this
     sends.length = 0
     outputs.length = 0
@@ -111,8 +121,10 @@ export class StageWorker {
       filtered = this.outcome.settle(message.id, emitted, sends, outputs)
     } catch (error) {
       // Every envelope is encoded before any is sent, so nothing of this record went on.
-      return this.fail(message, error, true)
+      return this.fail(message, error, true, started)
     }
+    // Timed before the sends wait for room downstream: that wait is backpressure, not work.
+    this.times.observe((this.clock = performance.now()) - started)
     for (let i = 0; i < outputs.length; i += 2) this.host.output(outputs[i] as object, outputs[i + 1] as string)
     let waits: Promise<void>[] | undefined
     for (let i = 0; i < sends.length; i += 2) {
@@ -129,7 +141,8 @@ export class StageWorker {
     if (waits) return Promise.all(waits).then(() => undefined)
   }
 
-  private fail(message: MemoryMessage, error: unknown, permanent: boolean): void {
+  private fail(message: MemoryMessage, error: unknown, permanent: boolean, started: number): void {
+    this.times.observe((this.clock = performance.now()) - started)
     this.counters.failed++
     this.inFlight--
     const decision = decideFailure(error, message.attempt, this.retry, permanent)

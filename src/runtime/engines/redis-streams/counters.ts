@@ -1,6 +1,7 @@
 // Reads the redis engine's state for stats and inspect: counters per stage and pipeline, queue
 // lengths, in-flight counts and per-second rates, each in one pipelined round trip.
 import type { Redis } from 'ioredis'
+import { parseProcessingTimes } from '../../core/processing-time.js'
 import type { PipelineCounters, PipelineStats, QueueStatus, StageCounters } from '../../engine-types.js'
 import { runScript } from '../redis-common/lua.js'
 import { STAGE_STATE } from './scripts.js'
@@ -97,6 +98,7 @@ export async function readQueueStatus(client: Redis, pipelines: readonly Pipelin
   for (const { stage } of stages) {
     tx.hgetall(stage.counters)
     for (let s = 1; s <= RATE_SECONDS; s++) tx.hgetall(stage.rate(second - s))
+    tx.hgetall(stage.timings)
   }
   const replies = ((await tx.exec()) ?? []).map(([error, value]) => (error ? {} : (value as Record<string, string>)))
   let at = 0
@@ -110,6 +112,7 @@ export async function readQueueStatus(client: Redis, pipelines: readonly Pipelin
       added += Number(window.added ?? 0)
       processed += Number(window.processed ?? 0)
     }
+    const processingTime = parseProcessingTimes(replies[at++] ?? {})
     return {
       app: keys.app,
       pipeline: keys.pipeline,
@@ -120,6 +123,7 @@ export async function readQueueStatus(client: Redis, pipelines: readonly Pipelin
       inFlight: state.inFlight,
       counters,
       rates: { addedPerSecond: added / RATE_SECONDS, processedPerSecond: processed / RATE_SECONDS },
+      ...(processingTime ? { processingTime } : {}),
     }
   })
 }

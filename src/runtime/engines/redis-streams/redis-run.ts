@@ -14,6 +14,7 @@ import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import type { StageContext } from '../../programs/node-ops.js'
 import { RedisContractStore } from '../redis-common/contract-store.js'
 import { connectRedis, type RedisSettings, redisFailure } from '../redis-common/redis-connection.js'
+import { StageTimings } from '../redis-common/stage-timings.js'
 import { ConsumerOutbox } from './consumer-outbox.js'
 import { readStageStates, readStats } from './counters.js'
 import { readDeadLetters } from './dead-letter-queue.js'
@@ -25,6 +26,8 @@ import { StreamStageWorker } from './stream-stage-worker.js'
 import { ensureGroup } from './worker-support.js'
 
 const FEED_CHUNK = 500
+/** How often stage workers add their processing times to Redis. */
+const TIMINGS_FLUSH_MS = 1000
 let consumerSequence = 0
 
 interface Running {
@@ -63,6 +66,8 @@ export class RedisRun implements PipelineRun {
   private stopped = false
   /** Where stage workers' deliveries to consumers go (their own streams); set with the workers. */
   private outbox: ConsumerOutbox | undefined
+  private readonly timings = new StageTimings()
+  private timingsTimer: NodeJS.Timeout | undefined
 
   private constructor(
     private readonly settings: StreamsRunSettings,
@@ -139,6 +144,7 @@ export class RedisRun implements PipelineRun {
           this.settings,
           options.onOutput,
           outbox,
+          this.timings.timesFor(running.keys.stages[index]?.timings as string),
         )
         this.workers.push(worker)
       }
@@ -149,6 +155,8 @@ export class RedisRun implements PipelineRun {
       Math.min(this.settings.blockMs, 100),
     )
     this.loops = this.workers.map((worker) => worker.loop())
+    this.timingsTimer = setInterval(() => void this.timings.flush(writer).catch(() => {}), TIMINGS_FLUSH_MS)
+    this.timingsTimer.unref()
   }
 
   async push(pipeline: string, record: unknown, id?: string): Promise<void> {
@@ -276,6 +284,8 @@ export class RedisRun implements PipelineRun {
     })
     const finished = await Promise.race([Promise.all(this.loops).then(() => false), timedOut])
     clearTimeout(timer)
+    clearInterval(this.timingsTimer)
+    if (this.writer) await this.timings.flush(this.writer).catch(() => {})
     if (finished)
       console.error(
         `stairs redis worker: in-flight records did not finish within ${this.settings.shutdownTimeoutMs} ms; stopping anyway (they will be redelivered)`,

@@ -13,6 +13,8 @@ export interface StageKeys {
   readonly stream: string
   readonly counters: string
   readonly retries: string
+  /** The processing-time histogram hash. */
+  readonly timings: string
   /** The rate window hash of the given unix second. */
   rate(second: number): string
 }
@@ -38,6 +40,7 @@ export function pipelineKeys(compiled: CompiledPipeline, prefix = DEFAULT_PREFIX
       stream: redisKeys.stageStream(prefix, app, name, id),
       counters: redisKeys.stageCounters(prefix, app, name, id),
       retries: redisKeys.stageRetries(prefix, app, name, id),
+      timings: redisKeys.stageTimings(prefix, app, name, id),
       rate: (second: number) => redisKeys.stageRate(prefix, app, name, id, second),
     })),
     counters: redisKeys.pipelineCounters(prefix, app, name),
