@@ -39,6 +39,13 @@ module.exports = {
       to: { path: '^src/runtime/engines/(?!redis-common/)' },
     },
     {
+      name: 'testing-imports-no-engine',
+      comment: 'The conformance kit drives engines through the port and the registry, as a user does: it knows no engine.',
+      severity: 'error',
+      from: { path: '^src/testing/' },
+      to: { path: '^src/runtime/(engines/|builtin-engines\\.ts$)' },
+    },
+    {
       name: 'dsl-imports-no-runtime',
       severity: 'error',
       comment: 'Defining a pipeline never loads the runtime (DESIGN.md: dsl <- flow <- planner <- runtime <- cli).',
