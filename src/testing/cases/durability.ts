@@ -42,7 +42,10 @@ export const durabilityCases: KitCase[] = [
         const target = victim
         // Killed once it has delivered some records, so it dies holding a batch.
         await waitFor(`worker ${target.pid} to deliver records`, () => (readSinkFile(sinkFile).byPid.get(target.pid) ?? 0) >= 30, 60_000)
+        const before = readSinkFile(sinkFile).keys.size
         await stopChildWorker(target, 'SIGKILL')
+        // Killed mid-run: records were still on their way.
+        expect(before, 'records at the sink when the worker was killed').toBeLessThan(RECORDS)
         killedHolding++
         victim = spawnWorker()
         workers.push(victim)
@@ -54,6 +57,9 @@ export const durabilityCases: KitCase[] = [
       const sink = readSinkFile(sinkFile)
       const missing = inputs.filter((r) => !sink.keys.has(r.key)).map((r) => r.key)
       expect(missing).toEqual([])
+      console.log(
+        `[kit ${c.engine.name}] ${RECORDS} records, ${KILLS} SIGKILLs: ${sink.keys.size} reached the sink, ${sink.total - sink.keys.size} delivered twice or more`,
+      )
       expect(killedHolding).toBe(KILLS)
       expect(await run.deadLetters()).toEqual([])
     },

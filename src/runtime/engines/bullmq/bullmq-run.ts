@@ -16,7 +16,7 @@ import { CounterBuffer, readPipelineCounters, readStageCounters } from '../redis
 import { StageTimings } from '../redis-common/stage-timings.js'
 import { type BullmqRunSettings, type BullmqSettings, COUNTER_FLUSH_MS } from './bullmq-settings.js'
 import { deadLettersOf, type PipelineQueues, rejectInputs } from './dead-letters.js'
-import { type InputJob, inputJob } from './input-jobs.js'
+import { type InputJob, inputJob, withoutReplays } from './input-jobs.js'
 import { counterScope, type StageQueue, stageQueues } from './stage-queues.js'
 import { StageWorkers, stageQueueHandle } from './stage-workers.js'
 
@@ -157,8 +157,11 @@ export class BullmqRun implements PipelineRun {
     return undefined
   }
 
-  private async enqueue(running: Running, jobs: InputJob[]): Promise<void> {
+  private async enqueue(running: Running, all: InputJob[]): Promise<void> {
     const queue = running.queues[0] as Queue
+    const { fresh: jobs, duplicates } = await this.guard(withoutReplays(this.producer, queue, all))
+    if (duplicates > 0) this.counters.pipeline(running.scope, 'duplicates', duplicates)
+    if (jobs.length === 0) return
     const [only] = jobs
     await this.guard<unknown>(jobs.length === 1 && only ? queue.add(only.name, only.data, only.opts) : queue.addBulk(jobs))
     this.counters.stage(running.scope, (running.stages[0] as StageQueue).stage, 'added', jobs.length)

@@ -3,18 +3,16 @@
 //   filtered, retried, deadLettered);
 // - `redisKeys.stageRate(second)`: hash per second with `added` and `processed`, expiring, for rates;
 // - `redisKeys.pipelineCounters`: hash with the PipelineCounters fields (in, out, filtered,
-//   deadLettered, rejected).
+//   deadLettered, rejected, duplicates).
 // Workers buffer increments in memory and flush them in one pipelined round trip, so counting
 // costs no round trip per record.
 import type { Redis } from 'ioredis'
+import { parsePipelineCounters, parseStageCounters } from '../../core/counters.js'
 import type { PipelineCounters, StageCounters } from '../../engine-types.js'
 import { redisKeys } from '../../keys.js'
 
 export type StageCounterField = keyof StageCounters
 export type PipelineCounterField = keyof PipelineCounters
-
-export const STAGE_COUNTER_FIELDS: readonly StageCounterField[] = ['added', 'processed', 'failed', 'filtered', 'retried', 'deadLettered']
-export const PIPELINE_COUNTER_FIELDS: readonly PipelineCounterField[] = ['in', 'out', 'filtered', 'deadLettered', 'rejected']
 
 /** Seconds a per-second rate window lives. */
 const RATE_TTL_SECONDS = 120
@@ -116,18 +114,13 @@ export class CounterBuffer {
 
 const toNumber = (value: string | undefined): number => (value ? Number(value) : 0)
 
+// The fields and their parsing are the core's (core/counters.ts), the same on every engine.
 export async function readStageCounters(client: Redis, scope: CounterScope, stage: string): Promise<StageCounters> {
-  const hash = await client.hgetall(redisKeys.stageCounters(scope.prefix, scope.app, scope.pipeline, stage))
-  const counters = {} as Record<StageCounterField, number>
-  for (const field of STAGE_COUNTER_FIELDS) counters[field] = toNumber(hash[field])
-  return counters
+  return parseStageCounters(await client.hgetall(redisKeys.stageCounters(scope.prefix, scope.app, scope.pipeline, stage)))
 }
 
 export async function readPipelineCounters(client: Redis, scope: CounterScope): Promise<PipelineCounters> {
-  const hash = await client.hgetall(redisKeys.pipelineCounters(scope.prefix, scope.app, scope.pipeline))
-  const counters = {} as Record<PipelineCounterField, number>
-  for (const field of PIPELINE_COUNTER_FIELDS) counters[field] = toNumber(hash[field])
-  return counters
+  return parsePipelineCounters(await client.hgetall(redisKeys.pipelineCounters(scope.prefix, scope.app, scope.pipeline)))
 }
 
 /** Added and processed per second over the last few whole seconds. */
