@@ -3,7 +3,7 @@
 // that imports this module builds exactly the graph the test process built (same node ids).
 // Records carry a `key` unique to the test, so behaviour that depends on what happened to a
 // record before (retries) is kept per record and never leaks between tests.
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import { z } from 'zod'
 import { App } from '../dsl/app.js'
 import { STOP } from '../dsl/stop.js'
@@ -138,14 +138,22 @@ export const iterated = kitApp.pipeline('iterated', { input: keyed }, (_p, r) =>
  * The durability pipeline (run by child worker processes): 3 stages, the last one's consumer
  * appends `key pid` to the file named by STAIRS_KIT_SINK (a synchronous append, so what a
  * SIGKILL interrupts is only what was not written yet), after STAIRS_KIT_SINK_DELAY_MS per record.
+ * While a file `<sink>.hold` exists, the consumer holds its record (and prints `held` once per
+ * record): the test kills a worker that is provably in the middle of a batch.
  */
 export const sinkLine = kitApp.consumer('sink_line', async ({ key }: { key: string }) => {
   const file = process.env.STAIRS_KIT_SINK
   if (!file) throw new Error('kit: the durable pipeline needs STAIRS_KIT_SINK (the sink file) in its worker process')
   const delay = Number(process.env.STAIRS_KIT_SINK_DELAY_MS ?? 0)
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+  if (delay > 0) await sleep(delay)
+  if (existsSync(`${file}.hold`)) {
+    process.stdout.write('held\n')
+    while (existsSync(`${file}.hold`)) await sleep(10)
+  }
   appendFileSync(file, `${key} ${process.pid}\n`)
 })
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export const durable = kitApp.pipeline('durable', { input: keyed }, (_p, r) =>
   r
     .subscribeFunc(({ n }) => ({ squared: n * n }), { name: 'square' })

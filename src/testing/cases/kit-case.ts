@@ -35,11 +35,16 @@ export function canonicalJson(value: unknown): string {
   )
 }
 
-/** Polls `condition` until it holds or `timeoutMs` passes (then fails naming `what`). */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls `condition` until it holds or `timeoutMs` passes (then fails naming `what`, a function to describe the state then). */
+export async function waitFor(
+  what: string | (() => string),
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`kit: timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline)
+      throw new Error(`kit: timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
