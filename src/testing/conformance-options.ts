@@ -19,6 +19,8 @@ export interface EngineClaims {
    * running system to disagree with).
    */
   readonly contracts?: boolean
+  /** The admin side lists the stage workers alive, with host and pid (default: the same as `distributed`). */
+  readonly workers?: boolean
 }
 
 export interface ConformanceOptions {

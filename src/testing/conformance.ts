@@ -9,6 +9,7 @@ import { durabilityCases } from './cases/durability.js'
 import { failureCases } from './cases/failures.js'
 import type { KitCase, ResolvedClaims } from './cases/kit-case.js'
 import { lifecycleCases } from './cases/lifecycle.js'
+import { operatorCases } from './cases/operator.js'
 import { semanticsCases } from './cases/semantics.js'
 import type { ConformanceOptions } from './conformance-options.js'
 import { withContext } from './kit-context.js'
@@ -16,7 +17,14 @@ import { withContext } from './kit-context.js'
 const DEFAULT_TIMEOUT_MS = 60_000
 
 /** Every case of the kit, in the order the suite runs them. */
-export const kitCases: readonly KitCase[] = [...semanticsCases, ...failureCases, ...lifecycleCases, ...consumerCases, ...durabilityCases]
+export const kitCases: readonly KitCase[] = [
+  ...semanticsCases,
+  ...failureCases,
+  ...lifecycleCases,
+  ...operatorCases,
+  ...consumerCases,
+  ...durabilityCases,
+]
 
 /**
  * Defines a vitest suite that runs the engine conformance cases on an engine: pipeline semantics,
@@ -81,7 +89,7 @@ function claimOf(options: ConformanceOptions, claim: keyof ResolvedClaims): bool
   const given = options.claims[claim]
   if (given !== undefined) return given
   if (claim === 'dedupe') return true
-  if (claim === 'contracts') return claimOf(options, 'distributed')
+  if (claim === 'contracts' || claim === 'workers') return claimOf(options, 'distributed')
   // A durable engine is a distributed one (its workers die apart from its producers).
   return options.claims.durable
 }
@@ -92,5 +100,6 @@ function resolveClaims(options: ConformanceOptions): ResolvedClaims {
     distributed: claimOf(options, 'distributed'),
     dedupe: claimOf(options, 'dedupe'),
     contracts: claimOf(options, 'contracts'),
+    workers: claimOf(options, 'workers'),
   }
 }

@@ -1,6 +1,6 @@
 // The jetstream engine's admin side: queue status from consumer info and the counters bucket,
-// dead letters (list, replay, delete), contracts, consumer queues, worker producers' batch
-// leases and purge. One connection, no workers.
+// dead letters (list, replay, delete), workers alive (heartbeats), contracts, consumer queues,
+// worker producers' batch leases and purge. One connection, no workers.
 import type { KV } from '@nats-io/kv'
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
@@ -8,7 +8,7 @@ import type { ConsumerRef } from '../../../graph/nodes.js'
 import type { ConsumerQueueReader } from '../../consumers/consumer-queue-types.js'
 import type { BatchLeaseStore } from '../../core/batch-lease-store.js'
 import { MAX_RECORD_BYTES } from '../../core/record-size.js'
-import type { ConsumerQueueStatus, DeadLetter, EngineAdmin, QueueStatus } from '../../engine-types.js'
+import type { ConsumerQueueStatus, DeadLetter, EngineAdmin, QueueStatus, WorkerInfo } from '../../engine-types.js'
 import { KvBatchLeases } from './batch-leases.js'
 import { openBucket } from './buckets.js'
 import { connectNats, type NatsLink, natsFailure } from './connection.js'
@@ -21,6 +21,7 @@ import { ReliablePublisher } from './reliable-publish.js'
 import { type CompiledLayout, compileForJetStream, ensureSharedStreams, recordLimit } from './run-setup.js'
 import type { JetStreamSettings } from './settings.js'
 import { stageStates } from './stage-state.js'
+import { ALIVE_MS, aliveWorkers } from './worker-heartbeats.js'
 
 export async function connectJetStreamAdmin(settings: JetStreamSettings): Promise<EngineAdmin> {
   const link = await connectNats(settings, 'admin')
@@ -139,6 +140,17 @@ class JetStreamAdmin implements EngineAdmin {
   }
 
   /** Deletes every stream and KV bucket of the prefix. */
+  /** Stage workers whose heartbeat (in the workers bucket) is recent. */
+  workers(pipelines: readonly AnyPipeline[]): Promise<WorkerInfo[]> {
+    return this.guard('listing workers', async () => {
+      const kv = await openBucket(this.link, this.settings, bucketNames.workers(this.settings.prefix), { ttlMs: ALIVE_MS })
+      return aliveWorkers(
+        kv,
+        this.layouts(pipelines).map(({ layout }) => layout),
+      )
+    })
+  }
+
   async purge(): Promise<void> {
     await this.guard('deleting the prefix', async () => {
       const { prefix } = this.settings

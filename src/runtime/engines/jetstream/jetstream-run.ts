@@ -23,6 +23,7 @@ import { isServerFault } from './server-faults.js'
 import type { JetStreamSettings } from './settings.js'
 import { stageStates } from './stage-state.js'
 import { JetStreamStageWorker } from './stage-worker.js'
+import { ALIVE_MS, type HeartbeatWorker, WorkerHeartbeats } from './worker-heartbeats.js'
 
 /** Records sent per round of a feed (each acknowledged before the next round). */
 const FEED_CHUNK = 500
@@ -37,6 +38,7 @@ export class JetStreamRun implements PipelineRun {
   private readonly running = new Map<string, Running>()
   private readonly workers: JetStreamStageWorker[] = []
   private readonly pullers: Puller[] = []
+  private heartbeats: WorkerHeartbeats | undefined
   private loops: Promise<void>[] = []
   private stopped = false
   private readonly runTag = Math.random().toString(36).slice(2, 8)
@@ -111,10 +113,12 @@ export class JetStreamRun implements PipelineRun {
       const store = new JetStreamContractStore(await openBucket(this.link, this.settings, bucketNames.contracts(this.settings.prefix)))
       await checkContracts(store, Object.fromEntries(mine))
     }
+    const beating: HeartbeatWorker[] = []
     for (const { running, index } of owned) {
       const stage = running.layout.stages[index] as StageLayout
       const retry = running.compiled.retryFor(index, this.resolved.retry)
       for (let n = 0; n < this.resolved.concurrencyOf(`${running.compiled.name}/${stage.id}`); n++) {
+        beating.push({ layout: running.layout, stage: stage.id, n: beating.length })
         const puller = new Puller(this.link.nc, running.layout.stream, stage.durable, this.settings.requestTimeoutMs, createInbox())
         this.pullers.push(puller)
         this.workers.push(
@@ -135,6 +139,9 @@ export class JetStreamRun implements PipelineRun {
       }
     }
     this.loops = this.workers.map((worker) => worker.loop())
+    const workersKv = await openBucket(this.link, this.settings, bucketNames.workers(this.settings.prefix), { ttlMs: ALIVE_MS })
+    this.heartbeats = new WorkerHeartbeats(workersKv, beating)
+    await this.heartbeats.beat()
   }
 
   async push(pipeline: string, record: unknown, id?: string): Promise<void> {
@@ -268,6 +275,7 @@ export class JetStreamRun implements PipelineRun {
       )
     }
     for (const puller of this.pullers) puller.close()
+    await this.heartbeats?.stop()
     await this.counters.flush().catch(() => {})
     this.counters.stop()
     await this.link.nc.flush().catch(() => {})

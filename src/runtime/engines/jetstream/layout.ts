@@ -44,6 +44,7 @@ export const bucketNames = {
   contracts: (prefix: string) => `${prefix}_contracts`,
   locks: (prefix: string) => `${prefix}_locks`,
   leases: (prefix: string) => `${prefix}_leases`,
+  workers: (prefix: string) => `${prefix}_workers`,
 }
 
 export const subjects = {
