@@ -1,8 +1,10 @@
 // Acceptance 1 of issue 5: every semantics case of the DSL and Flow issues gives the same results
 // on every engine: the same multiset of outputs, the same counters, what consumers saw, no dead
-// letters.
+// letters. Cases run through stairs/testing's runCase (the kit's case runner on the public port);
+// the per-engine guarantees are the conformance suites' (test/conformance-*.test.ts), and this
+// file keeps the cross-engine comparison of outputs.
 import { afterAll, describe, expect, it } from 'vitest'
-import { canonicalRecords, runCase } from './cases/engine-case.js'
+import { canonicalRecords, runCase } from '../src/testing/index.js'
 import { allEngineCases, availableEngines } from './support/engines.js'
 
 const engines = await availableEngines('parity')

@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, concatenate, type DataFrame, STOP } from '../src/index.js'
-import { canonicalRecords, runCase } from './cases/engine-case.js'
+import { canonicalRecords, runCase } from '../src/testing/index.js'
 import { availableEngines } from './support/engines.js'
 
 const engines = await availableEngines('property')

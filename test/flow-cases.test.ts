@@ -2,7 +2,7 @@
 // on the Redis engines too).
 import { describe, expect, it } from 'vitest'
 import { startRun } from '../src/runtime/index.js'
-import { canonicalRecords, runCase } from './cases/engine-case.js'
+import { canonicalRecords, runCase } from '../src/testing/index.js'
 import { flowCases } from './cases/flow-cases.js'
 
 describe('Flow semantics cases on the memory engine', () => {

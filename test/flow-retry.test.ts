@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, Flow } from '../src/index.js'
-import { runCase } from './cases/engine-case.js'
+import { runCase } from '../src/testing/index.js'
 import { availableEngines } from './support/engines.js'
 
 const engines = await availableEngines('flow-retry')

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import type { AnyPipeline } from '../src/index.js'
 import { App, STOP } from '../src/index.js'
 import { connectAdmin, type PipelineRun, runStandaloneConsumer, type StartRunOptions, startRun } from '../src/runtime/index.js'
-import { canonicalRecords, runCase } from './cases/engine-case.js'
+import { canonicalRecords, runCase } from '../src/testing/index.js'
 import { allEngineCases } from './support/engines.js'
 import { startNatsServer, type TestNatsServer, uniqueNatsPrefix } from './support/nats.js'
 

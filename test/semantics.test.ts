@@ -2,8 +2,8 @@
 // worker boundaries, and where the planner puts stage boundaries.
 import { describe, expect, it } from 'vitest'
 import { planPipeline, startRun } from '../src/runtime/index.js'
+import { canonicalRecords, runCase } from '../src/testing/index.js'
 import { dslCases } from './cases/dsl-cases.js'
-import { canonicalRecords, runCase } from './cases/engine-case.js'
 
 describe('DSL semantics on the memory engine', () => {
   it('has both variants of every case, with unique names and apps', () => {

@@ -3,7 +3,7 @@
 // and both variants must give the same records. Inputs are `{ a: 1, b: 2 }` unless a case needs more.
 import { z } from 'zod'
 import { App, concatenate, STOP, StopPipeline } from '../../src/index.js'
-import type { EngineCase } from './engine-case.js'
+import type { EngineCase } from '../../src/testing/index.js'
 
 const ab = z.object({ a: z.number(), b: z.number() })
 const input = { a: 1, b: 2 }

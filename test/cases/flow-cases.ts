@@ -2,7 +2,7 @@
 // its own worker boundary (`asWorker`); both variants must give the same records on every engine.
 import { z } from 'zod'
 import { App, Flow, STOP } from '../../src/index.js'
-import type { EngineCase } from './engine-case.js'
+import type { EngineCase } from '../../src/testing/index.js'
 
 const valueInput = z.object({ value: z.number() })
 

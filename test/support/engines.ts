@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AnyPipeline } from '../../src/index.js'
 import { connectAdmin, type EngineAdmin, type StartRunOptions, startRun } from '../../src/runtime/index.js'
-import type { EngineCase, StartEngineRun } from '../cases/engine-case.js'
+import type { EngineCase, StartEngineRun } from '../../src/testing/index.js'
 import { deletePrefix, redisUrl, uniquePrefix } from './redis.js'
 
 export interface TestEngine {

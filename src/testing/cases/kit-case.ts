@@ -22,19 +22,6 @@ export interface KitCase {
 export const keyedRecords = (context: KitContext, count: number): { key: string; n: number }[] =>
   Array.from({ length: count }, (_, n) => ({ key: `${context.testId}-${n}`, n }))
 
-/** Records as sorted canonical JSON (keys sorted at every depth): compares outputs in any order. */
-export function canonical(records: readonly unknown[]): string[] {
-  return records.map(canonicalJson).sort()
-}
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  )
-}
-
 /** Polls `condition` until it holds or `timeoutMs` passes (then fails naming `what`, a function to describe the state then). */
 export async function waitFor(
   what: string | (() => string),

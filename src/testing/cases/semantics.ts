@@ -2,9 +2,10 @@
 // filtered, sub-pipelines across a worker boundary with their default config and an override.
 import { expect } from 'vitest'
 import type { AnyPipeline } from '../../dsl/pipeline-types.js'
+import { canonicalRecords as canonical } from '../engine-case.js'
 import { callsDefault, callsOverride, fanOut, oneStage, threeStages, whenStop } from '../kit-app.js'
 import type { KitContext } from '../kit-context.js'
-import { canonical, type KitCase, keyedRecords } from './kit-case.js'
+import { type KitCase, keyedRecords } from './kit-case.js'
 
 type Expect = (input: { key: string; n: number }) => object[]
 

@@ -1,7 +1,8 @@
-// A semantics case as data: a pipeline, its inputs and what must come out. Every engine (memory,
-// redis, bullmq) runs the same cases, so a behaviour that differs between engines shows up.
-import type { AnyPipeline } from '../../src/index.js'
-import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../../src/runtime/index.js'
+// A semantics case as data: a pipeline, its inputs and what must come out. Any engine runs the
+// same case through the public port, so a behaviour that differs between engines shows up; the
+// cross-engine parity test and users' own engine tests run cases this way.
+import type { AnyPipeline } from '../dsl/pipeline-types.js'
+import type { DeadLetter, PipelineCounters, PipelineRun, PipelineStats, RunOptions } from '../runtime/engine-types.js'
 
 export interface EngineCase {
   /** Unique across all cases; says the semantics point and the variant (`[no boundary]`, `[asWorker]`). */
@@ -30,6 +31,8 @@ export interface CaseResult {
 /**
  * Runs one case on the engine `start` starts: feeds its inputs, waits until every record is done,
  * stops the run and returns what came out, the pipeline's stats and its dead letters.
+ *
+ * @example const { outputs } = await runCase(myCase, (pipelines, options) => startRun('redis', pipelines, { ...options, settings }))
  */
 export async function runCase(engineCase: EngineCase, start: StartEngineRun, options: RunOptions = {}): Promise<CaseResult> {
   const outputs: object[] = []
