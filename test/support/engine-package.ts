@@ -4,11 +4,12 @@
 // stairs-engine-postgres, so imports resolve as they do for a user (Node's own resolution, no
 // path into src/). Also: a fresh schema per test, dropped afterwards.
 import { randomBytes } from 'node:crypto'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pg from 'pg'
+import ts from 'typescript'
 import type { Engine } from '../../src/runtime/index.js'
 import { CHECKOUT } from './cli.js'
 
@@ -35,6 +36,13 @@ export function engineWorkspace(): EngineWorkspace {
   symlinkSync(CHECKOUT, path.join(modules, 'stairs'), 'dir')
   for (const name of ['pg', 'zod']) symlinkSync(path.join(CHECKOUT, 'node_modules', name), path.join(modules, name), 'dir')
   symlinkSync(packageDir, path.join(modules, 'stairs-engine-postgres'), 'dir')
+  mkdirSync(path.join(modules, '@types'))
+  symlinkSync(path.join(CHECKOUT, 'node_modules/@types/node'), path.join(modules, '@types/node'), 'dir')
+  // The repository's strict options (with the condition that resolves stairs to its sources),
+  // for codegen's type-check of the project.
+  const options = ts.readConfigFile(path.join(CHECKOUT, 'tsconfig.json'), ts.sys.readFile).config.compilerOptions
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', type: 'module', private: true }, null, 2))
+  writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, include: ['**/*.ts'] }, null, 2))
   return {
     root,
     project,
