@@ -1,6 +1,6 @@
 // A workspace laid out as a user's install of the out-of-tree postgres engine: the package
 // (test/fixtures/engine-package) and the project that registers it (test/fixtures/engine-project)
-// copied to a temporary folder whose node_modules holds stairs (this checkout), pg, zod and
+// copied to a temporary folder whose node_modules holds stairs (this checkout), pg, zod, tsx and
 // stairs-engine-postgres, so imports resolve as they do for a user (Node's own resolution, no
 // path into src/). Also: a fresh schema per test, dropped afterwards.
 import { randomBytes } from 'node:crypto'
@@ -34,7 +34,7 @@ export function engineWorkspace(): EngineWorkspace {
   const modules = path.join(root, 'node_modules')
   mkdirSync(modules)
   symlinkSync(CHECKOUT, path.join(modules, 'stairs'), 'dir')
-  for (const name of ['pg', 'zod']) symlinkSync(path.join(CHECKOUT, 'node_modules', name), path.join(modules, name), 'dir')
+  for (const name of ['pg', 'zod', 'tsx']) symlinkSync(path.join(CHECKOUT, 'node_modules', name), path.join(modules, name), 'dir')
   symlinkSync(packageDir, path.join(modules, 'stairs-engine-postgres'), 'dir')
   mkdirSync(path.join(modules, '@types'))
   symlinkSync(path.join(CHECKOUT, 'node_modules/@types/node'), path.join(modules, '@types/node'), 'dir')
