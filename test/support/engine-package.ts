@@ -21,6 +21,8 @@ export interface EngineWorkspace {
   readonly project: string
   /** The installed package's entry module. */
   readonly engineModule: string
+  /** Its module that registers the engine when imported (`stairs-engine-postgres/register`). */
+  readonly registerModule: string
   cleanup(): void
 }
 
@@ -47,6 +49,7 @@ export function engineWorkspace(): EngineWorkspace {
     root,
     project,
     engineModule: path.join(packageDir, 'src/index.ts'),
+    registerModule: path.join(packageDir, 'src/register.ts'),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   }
 }
