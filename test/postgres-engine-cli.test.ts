@@ -139,4 +139,40 @@ describe('postgres engine in a project (registerEngine in stairs.config.ts)', ()
     }
     expect(firstOutput()).toContain('running 2 stage(s) on postgres')
   }, 180_000)
+
+  it('inspect:status, dlq:list, dlq:replay and consumer:standalone work on its tables', async () => {
+    const schema = schemaFor('ops')
+    const run = await startRun('postgres', [orders], { settings: { url: PG_URL, schema }, retry: { attempts: 1, backoffMs: 1 } })
+    try {
+      await run.feed('shop.orders', [
+        { order: 1, amount: 10, country: 'DE' },
+        { order: 2, amount: 20, country: 'XX' },
+      ])
+      await run.drain()
+    } finally {
+      await run.stop()
+    }
+    const env = { STAIRS_PG_SCHEMA: schema }
+    const cwd = workspace.project
+    const status = await runCli('stairs', ['inspect:status', '--interval', '50'], { cwd, env })
+    expect(status.stderr).toBe('')
+    expect(status.stdout).toContain('shop.orders.input')
+    expect(status.stdout).toContain('shop.orders.pace')
+    expect(status.code).toBe(0)
+    const list = await runCli('stairs', ['dlq:list', '--json'], { cwd, env })
+    const letters = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { stage: string; attempts: number; error: { message: string } })
+    expect(letters).toHaveLength(1)
+    expect(letters[0]).toMatchObject({ stage: 'input', attempts: 1 })
+    expect(letters[0]?.error.message).toContain("no tax rate for country 'XX'")
+    const replay = await runCli('stairs', ['dlq:replay'], { cwd, env })
+    expect(replay.code).toBe(0)
+    expect((await query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".dead_letters`))[0]?.n).toBe('0')
+    const consumer = await runCli('stairs', ['consumer:standalone', 'shop.ledger', '--until-empty'], { cwd, env })
+    expect(consumer.stderr).toContain('consumer shop.ledger: 1 records handled')
+    expect(consumer.code).toBe(0)
+    expect(await ledgerRows(schema)).toEqual([])
+  }, 120_000)
 })
