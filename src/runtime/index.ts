@@ -2,8 +2,9 @@
 // builds on (the port, the core rules every engine shares, stage programs and the envelope).
 // Engine transports load only when a run starts: importing this module loads no client library.
 
-export { type PipelinePlan, planPipeline, type StagePlan } from '../plan/planner.js'
 // Running pipelines
+export type { ConsumerRef } from '../graph/nodes.js'
+export { type PipelinePlan, planPipeline, type StagePlan } from '../plan/planner.js'
 export { type ConsumeOptions, type ConsumerSource, consumeIter, openConsumerQueue, runStandaloneConsumer } from './consumers/consume.js'
 export type { ConsumerQueueReader, QueuedRecord } from './consumers/consumer-queue-types.js'
 // Writing an engine (docs/engines.md)
