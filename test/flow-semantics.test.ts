@@ -1,3 +1,5 @@
+// Flow semantics: startFrom/next/saveResult, branches seeing only their own keys, STOP, and the
+// errors a wrong Flow definition or a failing step gives.
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, Flow, FlowDefinitionError, FlowStepError, STOP, StopPipeline } from '../src/index.js'

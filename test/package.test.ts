@@ -2,8 +2,8 @@
 // installed into a fresh project (no link to this checkout), then used as a user would: plain
 // JavaScript with node; TypeScript type-checked under a strict and a loose config, with the tsd
 // suite and the editor cases run against the installed declarations; codegen, tsc, and the compiled
-// generated worker run with node on memory and on Redis; the two bins through npx.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// generated worker run with node on memory and on Redis, with tsx removed; the two bins through npx.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import ts from 'typescript'
@@ -153,8 +153,17 @@ describe('the declarations keep every type-level guarantee', () => {
 })
 
 describe('compiled with tsc, run with node', () => {
-  it('tsc wrote the workers to dist/, with the manifest beside them', () => {
+  // A compiled project's runtime needs no tsx: with tsx taken out of node_modules, the compiled
+  // worker still loads (its config is dist/stairs.config.js, imported as plain JavaScript).
+  const tsx = path.join(project, 'node_modules/tsx')
+  const hiddenTsx = path.join(project, 'node_modules/.tsx-hidden')
+  beforeAll(() => renameSync(tsx, hiddenTsx))
+  afterAll(() => renameSync(hiddenTsx, tsx))
+
+  it('tsc wrote the workers to dist/, with the manifest and the compiled config beside them', () => {
     expect(existsSync(path.join(project, WORKER))).toBe(true)
+    expect(existsSync(path.join(project, 'dist/stairs.config.js'))).toBe(true)
+    expect(existsSync(tsx)).toBe(false)
     expect(existsSync(path.join(project, 'dist/generated/manifest.json'))).toBe(true)
   })
 

@@ -1,3 +1,5 @@
+// The README's quick start (examples/quickstart/word-stats.ts): outputs, counters and what the
+// consumer saw, on the memory engine.
 import { describe, expect, it } from 'vitest'
 import { seen, wordStats } from '../examples/quickstart/word-stats.js'
 import { runPipeline } from '../src/runtime/index.js'

@@ -1,3 +1,5 @@
+// The DSL's semantics cases (test/cases/dsl-cases.ts) on the memory engine, each with and without
+// worker boundaries, and where the planner puts stage boundaries.
 import { describe, expect, it } from 'vitest'
 import { planPipeline, startRun } from '../src/runtime/index.js'
 import { dslCases } from './cases/dsl-cases.js'

@@ -1,3 +1,5 @@
+// The test support for Redis (test/support/redis.ts): finding the shared server, cleaning a prefix,
+// and owned servers that restart with their AOF data.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { deletePrefix, redisUrl, startRedisServer, uniquePrefix } from './support/redis.js'

@@ -9,6 +9,8 @@ import { checkEngineSections } from '../runtime/host/engine-choice.js'
 import { type ProjectConfig, projectConfigSchema } from './config.js'
 
 export const CONFIG_FILE = 'stairs.config.ts'
+/** What `tsc` makes of CONFIG_FILE in a compiled project (beside the compiled generated/ folder). */
+export const COMPILED_CONFIG_FILE = 'stairs.config.js'
 
 export interface LoadedApp {
   readonly app: App<Record<string, unknown>>
@@ -73,17 +75,46 @@ export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
   } catch (error) {
     throw new ProjectError(`${CONFIG_FILE}: loading it failed: ${errorMessage(error)}`, { cause: error })
   }
+  return checkProjectConfig(exported, CONFIG_FILE)
+}
+
+/**
+ * The config a generated worker runs with, found from its manifest's folder upwards. In a compiled
+ * project (`tsc` wrote dist/generated/ and dist/stairs.config.js) the compiled config is nearer than
+ * the source one and loads with plain `import`, so a compiled worker never needs tsx.
+ */
+export async function loadConfigNear(dir: string): Promise<ProjectConfig | undefined> {
+  let at = path.resolve(dir)
+  for (;;) {
+    const compiled = path.join(at, COMPILED_CONFIG_FILE)
+    if (existsSync(compiled)) {
+      let exported: unknown
+      try {
+        exported = ((await import(pathToFileURL(compiled).href)) as Record<string, unknown>).default
+      } catch (error) {
+        throw new ProjectError(`${compiled}: loading it failed: ${errorMessage(error)}`, { cause: error })
+      }
+      return checkProjectConfig(exported, compiled)
+    }
+    if (existsSync(path.join(at, CONFIG_FILE))) return loadProjectConfig(at)
+    const parent = path.dirname(at)
+    if (parent === at) return undefined
+    at = parent
+  }
+}
+
+/** Checks a config module's default export; errors start with `label` (the file). */
+function checkProjectConfig(exported: unknown, label: string): ProjectConfig {
   const parsed = projectConfigSchema.safeParse(exported)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue?.path.length ? issue.path.join('.') : '(root)'
-    throw new ProjectError(`${CONFIG_FILE}: ${where}: ${issue?.message ?? parsed.error.message}`)
+    throw new ProjectError(`${label}: ${where}: ${issue?.message ?? parsed.error.message}`)
   }
   try {
     checkEngineSections(parsed.data)
   } catch (error) {
-    if (error instanceof StairsError)
-      throw new ProjectError(error.message.startsWith(CONFIG_FILE) ? error.message : `${CONFIG_FILE}: ${error.message}`)
+    if (error instanceof StairsError) throw new ProjectError(error.message.startsWith(label) ? error.message : `${label}: ${error.message}`)
     throw error
   }
   return parsed.data

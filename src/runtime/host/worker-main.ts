@@ -11,7 +11,7 @@ import type { Pipeline } from '../../dsl/pipeline-types.js'
 import { errorMessage, StairsError } from '../../errors.js'
 import { planPipeline } from '../../plan/planner.js'
 import type { ProjectConfig } from '../../project/config.js'
-import { findProjectRoot, loadProjectConfig } from '../../project/load-project.js'
+import { loadConfigNear } from '../../project/load-project.js'
 import type { PipelineRun } from '../engine-types.js'
 import { findManifestPipeline, loadManifest, ManifestError, type ManifestPipeline } from '../manifest.js'
 import { chooseEngine, engineFlags } from './engine-choice.js'
@@ -86,8 +86,8 @@ function checkAgainstManifest(pipeline: Pipeline<unknown, unknown, unknown>, ent
 
 /** The project's config (found from the manifest's folder upwards), or defaults without one. */
 async function readConfig(manifestFile: string): Promise<ProjectConfig> {
-  const root = findProjectRoot(path.dirname(manifestFile))
-  if (root) return loadProjectConfig(root)
+  const config = await loadConfigNear(path.dirname(manifestFile))
+  if (config) return config
   return { apps: [], engine: 'memory', concurrency: 1, generated: 'generated' }
 }
 
