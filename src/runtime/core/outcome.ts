@@ -5,7 +5,14 @@
 import type { CompiledPipeline } from '../programs/compiled-pipeline.js'
 import { STOPPED, type State } from '../programs/node-ops.js'
 import { encodeEnvelope } from '../programs/wire.js'
+import { type CarriedEnvelope, carryEnvelope } from '../programs/wire-copy.js'
 import { checkRecordSize } from './record-size.js'
+
+/**
+ * How a stage's envelopes for the next stage are made: `json` strings (what goes over a
+ * server), or `carried` copies (one process: the memory engine), checked the same way.
+ */
+export type EnvelopeCodec = 'json' | 'carried'
 
 export class StageOutcome {
   /** True at the pipeline's last stage, whose results leave the pipeline. */
@@ -19,6 +26,7 @@ export class StageOutcome {
     private readonly compiled: CompiledPipeline,
     private readonly index: number,
     private readonly maxRecordBytes: number,
+    private readonly codec: EnvelopeCodec = 'json',
   ) {
     const stage = compiled.plan.stages[index]?.id ?? String(index)
     this.last = index === compiled.stages.length - 1
@@ -29,7 +37,7 @@ export class StageOutcome {
   /**
    * Resolves one record's results. `emitted` holds them flat (state, branch, state, branch...,
    * as the stage program emits them); envelopes for the next stage are appended to `sends` as
-   * (id, envelope) pairs, output records to `outputs` as (record, id) pairs. Returns how many
+   * (id, envelope) pairs (a string, or a CarriedEnvelope with the `carried` codec), output records to `outputs` as (record, id) pairs. Returns how many
    * results were filtered (1 when the record emitted none).
    *
    * Throws WireError or RecordTooLargeError (both permanent) for a result that cannot be sent;
@@ -53,10 +61,21 @@ export class StageOutcome {
         filtered++
         continue
       }
-      const envelope = encodeEnvelope(id, next.data, next.stopped, this.stageName)
-      checkRecordSize(envelope, this.maxRecordBytes, this.where, id)
-      sends.push(id, envelope)
+      sends.push(id, this.codec === 'json' ? this.encode(id, next.data, next.stopped) : this.carry(id, next.data, next.stopped))
     }
     return filtered
+  }
+
+  private encode(id: string, data: unknown[], stopped: number[] | undefined): string {
+    const envelope = encodeEnvelope(id, data, stopped, this.stageName)
+    checkRecordSize(envelope, this.maxRecordBytes, this.where, id)
+    return envelope
+  }
+
+  private carry(id: string, data: unknown[], stopped: number[] | undefined): CarriedEnvelope {
+    const envelope = carryEnvelope(id, data, stopped, this.stageName)
+    // The bound is generous; only an envelope near the limit is encoded to measure it, as sent.
+    if (envelope.bound > this.maxRecordBytes) checkRecordSize(envelope.encode(), this.maxRecordBytes, this.where, id)
+    return envelope
   }
 }

@@ -5,7 +5,7 @@ import { MemoryRun } from './memory-run.js'
 
 export const memoryEngine: Engine<Record<string, never>> = {
   name: 'memory',
-  description: 'every stage in this process, bounded queues, records serialized at stage boundaries as on a server',
+  description: 'every stage in this process, bounded queues, records copied at stage boundaries as JSON carries them',
   settings: z.object({}).strict(),
   capabilities: { durable: false, distributed: false },
   start: async (pipelines, _settings, options) => new MemoryRun(pipelines, options),

@@ -1,6 +1,6 @@
 // The embedded engine: every stage of every pipeline in this process, joined by bounded queues.
-// Records are serialized at stage boundaries exactly as on a server, so what fails there fails
-// here. Admission, outcomes and failures follow the core's rules, as on every engine.
+// At stage boundaries records are copied exactly as JSON would carry them over a server (the same
+// checks, the same errors: wire-copy.ts), so what fails there fails here. Admission, outcomes and failures follow the core's rules, as on every engine.
 import type { AnyPipeline } from '../../../dsl/pipeline-types.js'
 import { StairsError } from '../../../errors.js'
 import type { ConsumerRef } from '../../../graph/nodes.js'
@@ -11,6 +11,7 @@ import { type ResolvedStartOptions, resolveStartOptions } from '../../core/start
 import type { DeadLetter, EngineAdmin, PipelineRun, PipelineStats } from '../../engine-types.js'
 import type { StartOptions } from '../../port.js'
 import { CompiledPipeline } from '../../programs/compiled-pipeline.js'
+import { CarriedEnvelope } from '../../programs/wire-copy.js'
 import { BoundedQueue } from './bounded-queue.js'
 import { MemoryAdmin } from './memory-admin.js'
 import { MemoryConsumerQueues } from './memory-consumer-queue.js'
@@ -191,7 +192,9 @@ export class MemoryRun implements PipelineRun, MemoryState {
       },
       deadLetter: (stage: string, message: MemoryMessage, attempts: number, error: unknown) => {
         running.counters.deadLettered++
-        this.dead.push(deadLetterOf(running.compiled, stage, message.id, attempts, error, message.payload))
+        // A carried envelope is kept encoded, as the other engines keep it (and as a replay reads it).
+        const payload = message.payload instanceof CarriedEnvelope ? message.payload.encode() : message.payload
+        this.dead.push(deadLetterOf(running.compiled, stage, message.id, attempts, error, payload))
       },
       settled: () => {
         if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve()

@@ -12,12 +12,16 @@ import type { CompiledPipeline } from '../../programs/compiled-pipeline.js'
 import type { State } from '../../programs/node-ops.js'
 import type { Emit, StageProgram } from '../../programs/stage-program.js'
 import { decodeEnvelope } from '../../programs/wire.js'
+import { CarriedEnvelope } from '../../programs/wire-copy.js'
 import type { BoundedQueue } from './bounded-queue.js'
 
-/** A message in a memory queue: a validated input record (first stage) or an encoded envelope. */
+/**
+ * A message in a memory queue: a validated input record (first stage), a carried envelope (what
+ * a stage sends on, wire-copy.ts) or an encoded envelope (a replayed dead letter).
+ */
 export interface MemoryMessage {
   readonly id: string
-  readonly payload: object | string
+  readonly payload: object | string | CarriedEnvelope
   readonly attempt: number
 }
 
@@ -63,7 +67,7 @@ export class StageWorker {
     private readonly concurrency = 1,
   ) {
     this.program = pipeline.stages[index] as StageProgram
-    this.outcome = new StageOutcome(pipeline, index, maxRecordBytes)
+    this.outcome = new StageOutcome(pipeline, index, maxRecordBytes, 'carried')
   }
 
   get name(): string {
@@ -91,8 +95,13 @@ export class StageWorker {
   private process(message: MemoryMessage, started: number): void | Promise<void> {
     let state: State
     try {
+      const { payload } = message
       state =
-        typeof message.payload === 'string' ? this.program.load(decodeEnvelope(message.payload)) : this.program.loadInput(message.payload)
+        payload instanceof CarriedEnvelope
+          ? this.program.load(payload.load())
+          : typeof payload === 'string'
+            ? this.program.load(decodeEnvelope(payload))
+            : this.program.loadInput(payload)
     } catch (error) {
       return this.fail(message, error, true, started)
     }
@@ -128,7 +137,7 @@ export class StageWorker {
     for (let i = 0; i < outputs.length; i += 2) this.host.output(outputs[i] as object, outputs[i + 1] as string)
     let waits: Promise<void>[] | undefined
     for (let i = 0; i < sends.length; i += 2) {
-      const wait = this.host.enqueue(this.index + 1, { id: sends[i] as string, payload: sends[i + 1] as string, attempt: 0 })
+      const wait = this.host.enqueue(this.index + 1, { id: sends[i] as string, payload: sends[i + 1] as CarriedEnvelope, attempt: 0 })
       if (wait) (waits ??= []).push(wait)
     }
     this.counters.processed++
