@@ -42,6 +42,14 @@ describe('unknown names list the valid ones and suggest the closest', () => {
     expect(expectOneLine(stderr)).toContain("unknown app or app.pipeline 'dmeo': did you mean 'demo'?")
   })
 
+  it("a pipeline's bare name suggests its app.pipeline", async () => {
+    const { code, stderr } = await stairs(['pipelines:run', 'word_count', '--input', 'x.jsonl'])
+    expect(code).toBe(2)
+    expect(expectOneLine(stderr)).toBe(
+      "error: unknown app or app.pipeline 'word_count': did you mean 'demo.word_count'? (pipelines are named app.pipeline; apps: demo)",
+    )
+  })
+
   it('producer', async () => {
     const { code, stderr } = await stairs(['producer:process', 'demo.sentence'])
     expect(code).toBe(2)

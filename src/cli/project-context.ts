@@ -3,6 +3,7 @@
 import type { App } from '../dsl/app.js'
 import type { AnyPipeline } from '../dsl/pipeline-types.js'
 import { loadProject, type Project } from '../project/load-project.js'
+import { closest } from '../suggest.js'
 import { usageError } from './errors.js'
 import { unknownName } from './suggest.js'
 
@@ -48,7 +49,19 @@ function resolvePipelineSelector(project: CliProject, selector: string): AnyPipe
   const dot = selector.indexOf('.')
   if (dot < 0) {
     if (project.appNames.includes(selector)) return [...findApp(project, selector).pipelines.values()]
-    throw unknownName('app or app.pipeline', selector, [...project.appNames, ...allPipelines(project).map(pipelineId)])
+    // A pipeline's bare name (`movie_stats` for `box_office.movie_stats`) is the likeliest slip:
+    // suggest the qualified name of the pipeline whose own name is closest.
+    const pipelines = allPipelines(project)
+    const bare = closest(
+      selector,
+      pipelines.map((p) => p.name),
+    )
+    const qualified = pipelines.find((p) => p.name === bare)
+    if (qualified && closest(selector, project.appNames) === undefined)
+      throw usageError(
+        `unknown app or app.pipeline '${selector}': did you mean '${pipelineId(qualified)}'? (pipelines are named app.pipeline; apps: ${project.appNames.join(', ')})`,
+      )
+    throw unknownName('app or app.pipeline', selector, [...project.appNames, ...pipelines.map(pipelineId)])
   }
   const app = findApp(project, selector.slice(0, dot))
   const name = selector.slice(dot + 1)
