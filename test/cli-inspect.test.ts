@@ -87,14 +87,21 @@ describe('inspect and dlq on the redis engine', () => {
     const rows = list.stdout.trim().split('\n')
     expect(rows).toHaveLength(3) // one refused row per producer run
     expect(rows[0]).toMatch(/demo\.word_count {2}stage input {2}id \S+ {2}attempts 1 {2}InputError: .*id.*expected number/)
-    expect(list.stderr).toContain('3 dead letters in demo.word_count')
+    expect(list.stderr).toContain('dead letters: 3 in demo.word_count')
     const json = await stairs('dlq:list', 'demo.word_count', '--json', '--limit', '1')
     expect(JSON.parse(json.stdout.trim())).toMatchObject({ app: 'demo', pipeline: 'word_count', stage: 'input' })
+    // --id counts only what it selects: one of the three.
+    const one = JSON.parse(json.stdout.trim()) as { id: string }
+    const replayOne = await stairs('dlq:replay', 'demo.word_count', '--id', one.id)
+    expect(replayOne.code).toBe(0)
+    expect(replayOne.stderr).toContain(
+      'replayed 0 of 1 dead letters selected by --id (1 ids given) of demo.word_count (1 of them stay in the dead-letter queue: they still fail, e.g. their input schema)',
+    )
     const replay = await stairs('dlq:replay', 'demo.word_count')
     expect(replay.code).toBe(0)
     // Rows refused by the input schema fail it again: they stay, and the command says so.
     expect(replay.stderr).toContain(
-      'replayed 0 of 3 dead letters of demo.word_count (3 stay in the dead-letter queue: they still fail, e.g. their input schema)',
+      'replayed 0 of 3 dead letters of demo.word_count (3 of them stay in the dead-letter queue: they still fail, e.g. their input schema)',
     )
     expect((await stairs('dlq:list', 'demo.word_count')).stdout.trim().split('\n')).toHaveLength(3)
   })

@@ -33,14 +33,14 @@ export function registerDlq(program: Command): void {
       const choice = commandEngine(project, raw)
       await withAdmin(choice, 'dlq:list', async (admin) => {
         const list = adminFunction(admin, choice, 'listDeadLetters', 'dlq:list')
-        let count = 0
+        const counts: string[] = []
         for (const pipeline of pipelines) {
-          for (const letter of await list([pipeline], options.limit)) {
-            console.log(options.json ? JSON.stringify(letter) : formatDeadLetter(letter))
-            count++
-          }
+          const letters = await list([pipeline], options.limit)
+          for (const letter of letters) console.log(options.json ? JSON.stringify(letter) : formatDeadLetter(letter))
+          if (letters.length > 0) counts.push(`${letters.length} in ${pipelineId(pipeline)}`)
         }
-        if (!options.json) console.error(`${count} dead letters in ${pipelines.map(pipelineId).join(', ')}`)
+        // The summary names only the pipelines that hold dead letters.
+        if (!options.json) console.error(counts.length > 0 ? `dead letters: ${counts.join(', ')}` : 'no dead letters')
       })
     })
 
@@ -65,18 +65,24 @@ export function registerDlq(program: Command): void {
       await withAdmin(choice, 'dlq:replay', async (admin) => {
         const list = adminFunction(admin, choice, 'listDeadLetters', 'dlq:replay')
         const replay = adminFunction(admin, choice, 'replayDeadLetters', 'dlq:replay')
-        const totals = await Promise.all(pipelines.map(async (p) => (await list([p])).length))
-        const total = totals.reduce((a, b) => a + b, 0)
+        // Counted over what was asked for: every dead letter, or only those given with --id.
+        const wanted = options.id === undefined ? undefined : new Set(options.id)
+        const selected = async (): Promise<number> => {
+          const lists = await Promise.all(pipelines.map((p) => list([p], Number.MAX_SAFE_INTEGER)))
+          return lists.flat().filter((letter) => wanted === undefined || wanted.has(letter.id)).length
+        }
+        const total = await selected()
         const progress = createProgress('replay', { total, unit: 'dead letters' })
         let replayed = 0
         for (const pipeline of pipelines) {
           replayed += await replay([pipeline], options.id)
           progress.update(replayed)
         }
-        const left = (await Promise.all(pipelines.map(async (p) => (await list([p])).length))).reduce((a, b) => a + b, 0)
+        const left = await selected()
+        const what = wanted === undefined ? 'dead letters' : `dead letters selected by --id (${options.id?.length} ids given)`
         progress.finish(
-          `replayed ${replayed} of ${total} dead letters of ${pipelines.map(pipelineId).join(', ')}` +
-            (left > 0 ? ` (${left} stay in the dead-letter queue: they still fail, e.g. their input schema)` : ''),
+          `replayed ${replayed} of ${total} ${what} of ${pipelines.map(pipelineId).join(', ')}` +
+            (left > 0 ? ` (${left} of them stay in the dead-letter queue: they still fail, e.g. their input schema)` : ''),
         )
       })
     })
